@@ -1,0 +1,79 @@
+import type { SizedAction } from '../store/table-batch';
+import { toHotEntity } from '../store/hot-entity';
+import { segmentBlobName } from '../store/names';
+import { encodeFrame, type FrameRecord } from '../store/segment-format';
+import type { PreparedEvent } from './prepare';
+import { encodeRecord, recordLeafHash, type AuditRecord } from './record';
+
+export interface SegmentWrite {
+  blobName: string;
+  tenant: string;
+  records: FrameRecord[];
+  /** The frame of all `records`, encoded once here (the common case: nothing of it archived yet). */
+  frame: Buffer;
+}
+
+/** Everything one batch writes for its accepted events, built without I/O. */
+export interface WriteSet {
+  /** Hot-store upserts grouped by partition key (one entity-group transaction never spans two). */
+  entities: Map<string, SizedAction[]>;
+  segments: SegmentWrite[];
+  /** Leaf hashes in log-index order, starting at `firstIndex`. */
+  leafHashes: Buffer[];
+  firstIndex: number;
+  /** Log index of each accepted event, in the order given. */
+  indexes: number[];
+}
+
+/**
+ * Gives each accepted event its log index (consecutive from `firstIndex`, in delivery order), builds its
+ * record, canonical bytes and leaf hash, its hot-store row and its archive frame.
+ * Precondition: `accepted` is sorted by sequence number and all belong to `partitionId`.
+ */
+export function buildWriteSet(
+  accepted: readonly PreparedEvent[],
+  partitionId: string,
+  firstIndex: number,
+  region: string | undefined,
+): WriteSet {
+  const entities = new Map<string, SizedAction[]>();
+  const segmentRecords = new Map<string, { tenant: string; records: FrameRecord[] }>();
+  const leafHashes: Buffer[] = [];
+  const indexes: number[] = [];
+  accepted.forEach((item, position) => {
+    const index = firstIndex + position;
+    const record: AuditRecord = {
+      v: 1,
+      event: item.event,
+      derived: item.facts,
+      ...(item.redacted.length > 0 ? { redacted: item.redacted } : {}),
+      log: {
+        ...(region === undefined ? {} : { region }),
+        partition: partitionId,
+        index,
+        sequenceNumber: item.delivered.sequenceNumber,
+        enqueuedTime: item.delivered.enqueuedTime.toISOString(),
+      },
+    };
+    const bytes = encodeRecord(record);
+    const leafHash = recordLeafHash(bytes);
+    leafHashes.push(leafHash);
+    indexes.push(index);
+
+    const { entity, bytes: estimate } = toHotEntity(item.eventPartitionKey, item.eventRowKey, record, bytes, leafHash);
+    const group = entities.get(item.eventPartitionKey);
+    const action: SizedAction = { action: ['upsert', entity, 'Replace'], bytes: estimate };
+    if (group) group.push(action);
+    else entities.set(item.eventPartitionKey, [action]);
+
+    const blobName = segmentBlobName(item.event.tenantid, partitionId, item.delivered.enqueuedTime);
+    const segment = segmentRecords.get(blobName);
+    if (segment) segment.records.push({ logIndex: index, bytes });
+    else segmentRecords.set(blobName, { tenant: item.event.tenantid, records: [{ logIndex: index, bytes }] });
+  });
+  const segments: SegmentWrite[] = [];
+  for (const [blobName, { tenant, records }] of segmentRecords) {
+    segments.push({ blobName, tenant, records, frame: encodeFrame(records) });
+  }
+  return { entities, segments, leafHashes, firstIndex, indexes };
+}

@@ -1,0 +1,114 @@
+import type { TableEntity } from '@azure/data-tables';
+import type { AuditRecord } from '../pipeline/record';
+
+/**
+ * The hot-store row of one record: the columns queries filter on, and the record's exact canonical bytes
+ * (split into Edm.Binary properties of at most 64 KiB, Table storage's per-property limit).
+ */
+export interface HotColumns {
+  eventId: string;
+  source: string;
+  type: string;
+  time: Date;
+  tenant: string;
+  subject?: string;
+  actorId?: string;
+  actorType?: string;
+  actorName?: string;
+  actorIp?: string;
+  clientName?: string;
+  sessionId?: string;
+  toolName?: string;
+  server?: string;
+  database?: string;
+  objects?: string;
+  statementKind?: string;
+  fingerprintId?: string;
+  statementText?: string;
+  status?: string;
+  rowsReturned?: number;
+  rowsAffected?: number;
+  durationMs?: number;
+  errorCode?: string;
+  policyDecision?: string;
+  policyRuleId?: string;
+  ehPartition: string;
+  sequenceNumber: number;
+  logIndex: number;
+  leafHash: string;
+  recordChunks: number;
+}
+
+export const RECORD_CHUNK_BYTES = 64 * 1024;
+/** Statement text is kept in full in the record; the column is for `text:` search and is cut to fit. */
+const STATEMENT_COLUMN_CHARS = 8 * 1024;
+
+export type HotEntity = TableEntity<HotColumns & Record<string, unknown>>;
+
+export function toHotEntity(
+  partitionKey: string,
+  rowKey: string,
+  record: AuditRecord,
+  bytes: Buffer,
+  leafHash: Buffer,
+): { entity: HotEntity; bytes: number } {
+  const event = record.event;
+  const data = event.data as AuditRecord['event']['data'] & Record<string, undefined>;
+  const columns: HotColumns = {
+    eventId: event.id,
+    source: event.source,
+    type: event.type,
+    time: new Date(event.time),
+    tenant: event.tenantid,
+    subject: event.subject,
+    actorId: data.actor?.id,
+    actorType: data.actor?.type,
+    actorName: data.actor?.name,
+    actorIp: typeof data.actor?.ip === 'string' ? data.actor.ip : undefined,
+    clientName: data.client?.name,
+    sessionId: data.session?.id,
+    toolName: data.tool?.name,
+    server: data.target?.server,
+    database: data.target?.database,
+    objects: data.target?.objects?.join(','),
+    statementKind: record.derived.statementKind,
+    fingerprintId: record.derived.fingerprintId,
+    statementText: data.statement?.text?.slice(0, STATEMENT_COLUMN_CHARS),
+    status: data.outcome?.status,
+    rowsReturned: data.outcome?.rowsReturned,
+    rowsAffected: data.outcome?.rowsAffected,
+    durationMs: data.outcome?.durationMs,
+    errorCode: data.outcome?.errorCode === undefined ? undefined : String(data.outcome.errorCode),
+    policyDecision: data.policy?.decision,
+    policyRuleId: data.policy?.ruleId,
+    ehPartition: record.log.partition,
+    sequenceNumber: record.log.sequenceNumber,
+    logIndex: record.log.index,
+    leafHash: leafHash.toString('hex'),
+    recordChunks: Math.ceil(bytes.length / RECORD_CHUNK_BYTES),
+  };
+  const entity: Record<string, unknown> = { partitionKey, rowKey };
+  let estimate = 512;
+  for (const [key, value] of Object.entries(columns)) {
+    if (value === undefined) continue;
+    entity[key] = value;
+    estimate += key.length + (typeof value === 'string' ? value.length * 2 : 16);
+  }
+  for (let i = 0; i < columns.recordChunks; i++) {
+    entity[`r${i}`] = bytes.subarray(i * RECORD_CHUNK_BYTES, (i + 1) * RECORD_CHUNK_BYTES);
+  }
+  estimate += Math.ceil((bytes.length * 4) / 3) + 64;
+  return { entity: entity as HotEntity, bytes: estimate };
+}
+
+/** Reassembles the canonical record bytes of a hot-store row. */
+export function recordBytesOf(entity: Record<string, unknown>): Buffer {
+  const chunks = Number(entity.recordChunks);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < chunks; i++) {
+    const part = entity[`r${i}`];
+    if (!(part instanceof Uint8Array)) throw new Error(`hot-store row ${String(entity.rowKey)} lacks record chunk r${i}`);
+    parts.push(Buffer.from(part.buffer, part.byteOffset, part.byteLength));
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,60 @@
+/** The storage layout, in one place: every table, container and key format the system writes. */
+
+export const TABLES = {
+  /** Hot tier: one entity per accepted event, partitioned by tenant and hour of event time. */
+  events: 'auditevents',
+  /** Event identity (CloudEvents source + id) -> where the event lives; the producer-retry guard. */
+  ids: 'auditids',
+  /** Per Event Hubs partition: next log index, last sequence number, Merkle frontier, counters. */
+  state: 'auditstate',
+} as const;
+
+export const CONTAINERS = {
+  /** Compressed block-blob segments per tenant / partition / hour, holding the exact canonical records. */
+  archive: 'audit-archive',
+  /** Rejected originals with their reason and Event Hubs coordinates. */
+  deadletter: 'audit-deadletter',
+  /** Signed checkpoints, written once under immutable names. */
+  checkpoints: 'audit-checkpoints',
+} as const;
+
+/** yyyyMMddHH in UTC: the hour bucket used by hot-store partitions and archive segments. */
+export function hourBucket(time: Date): string {
+  const iso = time.toISOString();
+  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13);
+}
+
+const SEQUENCE_WIDTH = 19; // Int64 max has 19 digits: fixed width keeps lexical order == numeric order.
+const TIME_WIDTH = 15; // milliseconds since the epoch, good past the year 33000.
+const PARTITION_WIDTH = 4;
+
+export function padNumber(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+/** Hot-store partition: a tenant's events of one UTC hour (tenant ids never contain '|'). */
+export function eventPartitionKey(tenant: string, eventTime: Date): string {
+  return `${tenant}|${hourBucket(eventTime)}`;
+}
+
+/**
+ * Hot-store row: event time first so a partition reads in time order, then the Event Hubs coordinates,
+ * which are known before a log index is assigned and make the key unique and stable across redeliveries.
+ */
+export function eventRowKey(eventTime: Date, partitionId: string, sequenceNumber: number): string {
+  return `${padNumber(eventTime.getTime(), TIME_WIDTH)}|${partitionId.padStart(PARTITION_WIDTH, '0')}|${padNumber(sequenceNumber, SEQUENCE_WIDTH)}`;
+}
+
+/** Archive segment of one tenant, Event Hubs partition and enqueued hour. */
+export function segmentBlobName(tenant: string, partitionId: string, enqueuedTime: Date): string {
+  const iso = enqueuedTime.toISOString();
+  return `${tenant}/${partitionId}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}.seg`;
+}
+
+/** Dead letters are kept under the tenant they claim when it is well formed, `_unknown` otherwise. */
+export const UNKNOWN_TENANT = '_unknown';
+
+export function deadLetterBlobName(tenant: string, partitionId: string, sequenceNumber: number, enqueuedTime: Date): string {
+  const iso = enqueuedTime.toISOString();
+  return `${tenant}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/${partitionId}-${padNumber(sequenceNumber, SEQUENCE_WIDTH)}.json`;
+}

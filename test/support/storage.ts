@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { TableClient } from '@azure/data-tables';
+import { createDefaultHttpClient, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { createStorageClients, ensureStorage, type StorageClients } from '../../src/store/clients';
+import { azuriteConnectionString } from './env';
+
+/**
+ * A transport seam for tests: every storage request passes through `sendRequest`, where a test can count
+ * requests or make one fail as a dropped connection would.
+ */
+export class TestTransport implements HttpClient {
+  readonly inner = createDefaultHttpClient();
+  requests = 0;
+  /** Called before each request with its 1-based ordinal; throw to simulate a failure at that position. */
+  beforeRequest: ((ordinal: number, request: PipelineRequest) => void) | undefined;
+
+  async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+    this.requests++;
+    this.beforeRequest?.(this.requests, request);
+    return this.inner.sendRequest(request);
+  }
+}
+
+/** Clients for a fresh, isolated set of tables and containers (random names) on the shared Azurite. */
+export async function freshStorage(transport?: HttpClient): Promise<StorageClients> {
+  const clients = createStorageClients(
+    { kind: 'connectionString', connectionString: azuriteConnectionString() },
+    { ...(transport ? { httpClient: transport } : {}), maxTries: 1 },
+  );
+  const suffix = randomBytes(4).toString('hex');
+  const table = (name: string): TableClient =>
+    TableClient.fromConnectionString(azuriteConnectionString(), `${name}${suffix}`, {
+      allowInsecureConnection: true,
+      retryOptions: { maxRetries: 0 },
+      ...(transport ? { httpClient: transport } : {}),
+    });
+  const isolated: StorageClients = {
+    ...clients,
+    tables: { events: table('events'), ids: table('ids'), state: table('state') },
+    containers: {
+      archive: clients.blobService.getContainerClient(`archive-${suffix}`),
+      deadletter: clients.blobService.getContainerClient(`deadletter-${suffix}`),
+      checkpoints: clients.blobService.getContainerClient(`checkpoints-${suffix}`),
+    },
+  };
+  await ensureStorage(isolated);
+  return isolated;
+}
