@@ -1,6 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { blockIdFor, encodeFrame, rangeOfBlockId, type FrameRecord } from './segment-format';
-import { statusOf } from './errors';
+import { isRestError, statusOf } from './errors';
 
 export const SEGMENT_CONTENT_TYPE = 'application/vnd.sqlmcp.audit-segment';
 
@@ -15,18 +15,28 @@ export interface SegmentAppend {
 }
 
 /** How many times a commit is re-read and retried when another writer committed to the same segment. */
-const MAX_COMMIT_ATTEMPTS = 8;
+const MAX_COMMIT_ATTEMPTS = 16;
 
 /**
  * Appends records to a segment as one new block, idempotently: records whose log index already lies in a
  * committed block's range are skipped, so a redelivered batch (or a second host racing on the same
  * partition) never archives a record twice, and a partially archived batch is completed rather than
  * repeated. Records are deterministic in their log index, so "covered" means "already archived".
- * The block list is committed under the segment's ETag, so concurrent writers cannot drop each other's blocks.
+ *
+ * The block is staged before the block list is read: in the common case (nothing archived yet) that costs
+ * three requests, and the ETag read after staging is the one the commit is conditioned on. The commit is
+ * conditional, so concurrent writers cannot drop each other's blocks.
  */
 export async function appendToSegment(container: ContainerClient, append: SegmentAppend): Promise<void> {
   const blob = container.getBlockBlobClient(append.blobName);
+  let pending = append.records;
+  let frame = append.frame ?? encodeFrame(pending);
   for (let attempt = 1; ; attempt++) {
+    const first = pending[0] as FrameRecord;
+    const last = pending[pending.length - 1] as FrameRecord;
+    const blockId = blockIdFor(first.logIndex, last.logIndex);
+    await blob.stageBlock(blockId, frame, frame.length);
+
     let committedIds: string[] = [];
     let etag: string | undefined;
     try {
@@ -36,29 +46,36 @@ export async function appendToSegment(container: ContainerClient, append: Segmen
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
+    if (committedIds.includes(blockId)) return;
     const covered = committedIds.map((id) => rangeOfBlockId(id));
-    const pending = append.records.filter(
+    const uncovered = pending.filter(
       (record) => !covered.some((range) => range !== undefined && record.logIndex >= range.first && record.logIndex <= range.last),
     );
-    const first = pending[0];
-    const last = pending[pending.length - 1];
-    if (first === undefined || last === undefined) return;
-
-    const frame =
-      append.frame !== undefined && pending.length === append.records.length ? append.frame : encodeFrame(pending);
-    const blockId = blockIdFor(first.logIndex, last.logIndex);
-    await blob.stageBlock(blockId, frame, frame.length);
-    const blockList = [...committedIds, blockId].sort(byFirstIndex);
+    if (uncovered.length === 0) return;
+    if (uncovered.length < pending.length) {
+      // Part of this block was archived by an earlier delivery: stage just the rest and read again.
+      pending = uncovered;
+      frame = encodeFrame(pending);
+      continue;
+    }
     try {
-      await blob.commitBlockList(blockList, {
-        conditions: etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: etag },
+      await blob.commitBlockList([...committedIds, blockId].sort(byFirstIndex), {
+        // No committed block yet: the segment must still not exist when we commit (a blob holding only
+        // staged blocks does not exist yet, for Azure and for the emulator alike).
+        conditions: committedIds.length === 0 || etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: etag },
         blobHTTPHeaders: { blobContentType: SEGMENT_CONTENT_TYPE },
         ...(append.tags ? { tags: append.tags } : {}),
       });
       return;
     } catch (error) {
+      // 412/409: another writer committed since we read. InvalidBlockList: its commit discarded the block we
+      // had staged (a commit garbage-collects uncommitted blocks it does not name). Both: stage and read again.
       const status = statusOf(error);
-      if ((status === 412 || status === 409) && attempt < MAX_COMMIT_ATTEMPTS) continue;
+      const lost = status === 412 || status === 409 || (isRestError(error) && error.code === 'InvalidBlockList');
+      if (lost && attempt < MAX_COMMIT_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        continue;
+      }
       throw error;
     }
   }

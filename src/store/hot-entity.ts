@@ -43,6 +43,21 @@ export const RECORD_CHUNK_BYTES = 64 * 1024;
 /** Statement text is kept in full in the record; the column is for `text:` search and is cut to fit. */
 const STATEMENT_COLUMN_CHARS = 8 * 1024;
 
+const INT64_COLUMNS = new Set(['rowsReturned', 'rowsAffected', 'durationMs', 'sequenceNumber', 'logIndex']);
+
+/** Turns a row read back from Table storage into plain values (Int64 properties arrive as typed objects). */
+export function plainRow(entity: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entity)) {
+    if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Int64') {
+      row[key] = Number((value as { value: string }).value);
+    } else {
+      row[key] = value;
+    }
+  }
+  return row;
+}
+
 export type HotEntity = TableEntity<HotColumns & Record<string, unknown>>;
 
 export function toHotEntity(
@@ -91,7 +106,9 @@ export function toHotEntity(
   let estimate = 512;
   for (const [key, value] of Object.entries(columns)) {
     if (value === undefined) continue;
-    entity[key] = value;
+    // Table compares a property only with a literal of its own type: numeric columns are always Int64,
+    // the type the query language's OData filters use.
+    entity[key] = INT64_COLUMNS.has(key) ? { value: String(Math.round(value as number)), type: 'Int64' } : value;
     estimate += key.length + (typeof value === 'string' ? value.length * 2 : 16);
   }
   for (let i = 0; i < columns.recordChunks; i++) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
-import { createDefaultHttpClient, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { RequestCounter } from '../../src/store/request-counter';
 import { createStorageClients, ensureStorage, type StorageClients } from '../../src/store/clients';
 import { azuriteConnectionString } from './env';
 
@@ -8,28 +9,28 @@ import { azuriteConnectionString } from './env';
  * A transport seam for tests: every storage request passes through `sendRequest`, where a test can count
  * requests or make one fail as a dropped connection would.
  */
-export class TestTransport implements HttpClient {
-  readonly inner = createDefaultHttpClient();
-  requests = 0;
+export class TestTransport extends RequestCounter {
   /** Called before each request with its 1-based ordinal; throw to simulate a failure at that position. */
-  beforeRequest: ((ordinal: number, request: PipelineRequest) => void) | undefined;
+  beforeRequest: ((ordinal: number, request: PipelineRequest) => void | Promise<void>) | undefined;
 
-  async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-    this.requests++;
-    this.beforeRequest?.(this.requests, request);
-    return this.inner.sendRequest(request);
+  attempts = 0;
+
+  override async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+    this.attempts++;
+    await this.beforeRequest?.(this.attempts, request);
+    return super.sendRequest(request);
   }
 }
 
 /** Clients for a fresh, isolated set of tables and containers (random names) on the shared Azurite. */
-export async function freshStorage(transport?: HttpClient): Promise<StorageClients> {
+export async function freshStorage(transport?: HttpClient, connectionString = azuriteConnectionString()): Promise<StorageClients> {
   const clients = createStorageClients(
-    { kind: 'connectionString', connectionString: azuriteConnectionString() },
+    { kind: 'connectionString', connectionString },
     { ...(transport ? { httpClient: transport } : {}), maxTries: 1 },
   );
   const suffix = randomBytes(4).toString('hex');
   const table = (name: string): TableClient =>
-    TableClient.fromConnectionString(azuriteConnectionString(), `${name}${suffix}`, {
+    TableClient.fromConnectionString(connectionString, `${name}${suffix}`, {
       allowInsecureConnection: true,
       retryOptions: { maxRetries: 0 },
       ...(transport ? { httpClient: transport } : {}),
