@@ -20,7 +20,9 @@ for (const registration of registrations) {
           dataType: 'binary',
         }),
         retry: registration.retry,
-        handler: registration.handler as Parameters<typeof app.generic>[1]['handler'],
+        handler: async (messages: unknown, context) => {
+          await registration.handler(messages, context);
+        },
       });
       break;
     case 'http':

@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { deliveredFromTrigger } from '../src/pipeline/trigger-metadata';
 import { ingestPartitionBatch } from '../src/pipeline/ingest';
+import type { EventOutcome } from '../src/pipeline/delivered';
 import { getRuntime } from './runtime';
 
 /**
@@ -8,11 +9,11 @@ import { getRuntime } from './runtime';
  * dead-lettered; any storage failure is thrown so the retry policy re-runs the batch (never caught and
  * logged: a swallowed error would be a checkpointed, lost batch).
  */
-export async function ingestEventHubBatch(messages: unknown, context: InvocationContext): Promise<void> {
+export async function ingestEventHubBatch(messages: unknown, context: InvocationContext): Promise<EventOutcome[]> {
   const runtime = await getRuntime();
   const delivered = deliveredFromTrigger(messages, context.triggerMetadata);
   const first = delivered[0];
-  if (first === undefined) return;
+  if (first === undefined) return [];
   const outcomes = await ingestPartitionBatch(runtime.ingest, first.partitionId, delivered);
   const counts = { accepted: 0, duplicate: 0, rejected: 0 };
   for (const outcome of outcomes) counts[outcome.status]++;
@@ -21,4 +22,5 @@ export async function ingestEventHubBatch(messages: unknown, context: Invocation
       `${counts.accepted} accepted, ${counts.duplicate} duplicate, ${counts.rejected} dead-lettered` +
       (context.retryContext ? ` (retry ${context.retryContext.retryCount})` : ''),
   );
+  return outcomes;
 }

@@ -1,11 +1,10 @@
-import type {
-  EventHubHandler,
-  HttpHandler,
-  HttpMethod,
-  RetryOptions,
-  TimerHandler,
-} from '@azure/functions';
+import type { HttpHandler, HttpMethod, InvocationContext, RetryOptions, TimerHandler } from '@azure/functions';
+import type { EventOutcome } from '../src/pipeline/delivered';
 import { ingestEventHubBatch } from './ingest';
+import { httpTrigger } from './http';
+import { getEvent, listEvents, postEvents } from '../src/http/events';
+import { getDeadLetters } from '../src/http/deadletters';
+import { getHealth } from '../src/http/health';
 
 /**
  * Every Azure Function of the app, declared once. functions/index.ts hands each entry to `app.*`; the local
@@ -19,7 +18,8 @@ export interface EventHubRegistration {
   eventHubName: string;
   consumerGroup: string;
   retry: RetryOptions;
-  handler: EventHubHandler;
+  /** Resolves with each event's outcome (the local host reports them); the Functions host ignores them. */
+  handler: (messages: unknown, context: InvocationContext) => Promise<EventOutcome[]>;
 }
 
 export interface HttpRegistration {
@@ -63,4 +63,16 @@ export const registrations: readonly Registration[] = [
     retry: INGEST_RETRY,
     handler: ingestEventHubBatch,
   },
+  { kind: 'http', name: 'postEvents', route: 'events', methods: ['POST'], authLevel: 'function', handler: httpTrigger(postEvents) },
+  { kind: 'http', name: 'listEvents', route: 'events', methods: ['GET'], authLevel: 'function', handler: httpTrigger(listEvents) },
+  { kind: 'http', name: 'getEvent', route: 'events/{id}', methods: ['GET'], authLevel: 'function', handler: httpTrigger(getEvent) },
+  {
+    kind: 'http',
+    name: 'listDeadLetters',
+    route: 'deadletters',
+    methods: ['GET'],
+    authLevel: 'function',
+    handler: httpTrigger(getDeadLetters),
+  },
+  { kind: 'http', name: 'health', route: 'health', methods: ['GET'], authLevel: 'anonymous', handler: httpTrigger(getHealth) },
 ];

@@ -1,5 +1,8 @@
 import { createAuditRuntime, type AuditRuntime } from '../src/runtime/audit-runtime';
 import { keyProviderFromSettings } from '../src/keys';
+import { parseApiKeys } from '../src/auth/api-keys';
+import { SettingsError } from '../src/config/settings';
+import { eventHubsSinkFromSettings } from '../src/sink/eventhubs-sink';
 
 let runtime: Promise<AuditRuntime> | undefined;
 
@@ -24,6 +27,18 @@ export function setRuntime(value: AuditRuntime | Promise<AuditRuntime>): void {
 }
 
 async function buildFromSettings(): Promise<AuditRuntime> {
-  const keys = keyProviderFromSettings(process.env);
-  return createAuditRuntime(process.env, { redactionKey: await keys.hmacKey('redaction') });
+  const env = process.env;
+  const keys = keyProviderFromSettings(env);
+  const apiKeys = env.AUDIT_API_KEYS?.trim();
+  if (!apiKeys) throw new SettingsError('AUDIT_API_KEYS', 'is not set: map each API key to the tenants it may use');
+  const sink = eventHubsSinkFromSettings(env);
+  if (sink === undefined) {
+    throw new SettingsError('EVENTHUB_CONNECTION', 'is not set (nor EVENTHUB_CONNECTION__fullyQualifiedNamespace)');
+  }
+  return createAuditRuntime(env, {
+    redactionKey: await keys.hmacKey('redaction'),
+    tokenKey: await keys.hmacKey('continuation'),
+    keyring: parseApiKeys(apiKeys),
+    sink,
+  });
 }

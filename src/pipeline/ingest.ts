@@ -5,10 +5,11 @@ import { submitUpserts } from '../store/table-batch';
 import { appendToSegment } from '../store/archive';
 import { writeDeadLetter } from '../store/deadletter';
 import { ConcurrentWriteError } from '../store/errors';
+import { registerTenants } from '../store/tenants';
 import type { Redactor } from '../redact';
 import type { DeliveredEvent, EventOutcome } from './delivered';
 import { prepareEvents, type PreparedEvent } from './prepare';
-import { buildWriteSet } from './write-set';
+import { buildWriteSet, type Retention } from './write-set';
 
 export interface IngestDependencies {
   clients: StorageClients;
@@ -17,13 +18,15 @@ export interface IngestDependencies {
   clock: () => Date;
   /** Region whose log this deployment writes, recorded in every record when set. */
   region?: string;
-  /** Blob index tags for a tenant's archive segments (the retention class the lifecycle policy selects on). */
-  segmentTags?: (tenant: string) => Record<string, string> | undefined;
+  /** Retention classes and the blob index tags the lifecycle policy selects archive segments on. */
+  retention: Retention;
   /**
    * Extends the Merkle frontier with the batch's leaves and persists the tree nodes proofs will need; runs
    * before the log state advances. Returns the new serialized frontier.
    */
   appendLeaves?: (partitionId: string, state: PartitionLogState, leafHashes: Buffer[]) => Promise<string>;
+  /** Tenants this process has already registered in the tenant list; only new ones cost a write. */
+  knownTenants?: Set<string>;
 }
 
 /** How often a batch restarts after losing a race for its partition's log state before giving up (and throwing). */
@@ -120,7 +123,7 @@ async function attempt(
     }
   });
 
-  const writeSet = buildWriteSet(accepted, partitionId, state.nextIndex, deps.region);
+  const writeSet = buildWriteSet(accepted, partitionId, state.nextIndex, deps.region, deps.retention);
   const now = deps.clock();
   await Promise.all([
     ...[...writeSet.entities.values()].map((actions) => submitUpserts(clients.tables.events, actions)),
@@ -129,7 +132,7 @@ async function attempt(
         blobName: segment.blobName,
         records: segment.records,
         frame: segment.frame,
-        ...(deps.segmentTags?.(segment.tenant) ? { tags: deps.segmentTags(segment.tenant) } : {}),
+        tags: segment.tags,
       }),
     ),
     ...rejected.map((item) =>
@@ -165,6 +168,12 @@ async function attempt(
       ...(item.tenant === undefined ? {} : { tenant: item.tenant }),
       reason: item.reason,
     });
+  }
+
+  const newTenants = new Set(accepted.map((item) => item.event.tenantid).filter((t) => !deps.knownTenants?.has(t)));
+  if (newTenants.size > 0) {
+    await registerTenants(clients.tables.state, newTenants, now);
+    for (const tenant of newTenants) deps.knownTenants?.add(tenant);
   }
 
   const frontier =

@@ -1,13 +1,21 @@
 import type { SizedAction } from '../store/table-batch';
 import { toHotEntity } from '../store/hot-entity';
-import { segmentBlobName } from '../store/names';
+import { hourStart, segmentBlobName } from '../store/names';
 import { encodeFrame, type FrameRecord } from '../store/segment-format';
 import type { PreparedEvent } from './prepare';
 import { encodeRecord, recordLeafHash, type AuditRecord } from './record';
 
+/** Which retention class an event belongs to, and the tags a segment of that class carries. */
+export interface Retention {
+  classify(tenant: string, eventType: string): string;
+  segmentTags(tenant: string, retentionClass: string, hourStart: Date, eventTypes: readonly string[]): Record<string, string>;
+}
+
 export interface SegmentWrite {
   blobName: string;
   tenant: string;
+  /** Blob index tags selecting the segment's lifecycle rules. */
+  tags: Record<string, string>;
   records: FrameRecord[];
   /** The frame of all `records`, encoded once here (the common case: nothing of it archived yet). */
   frame: Buffer;
@@ -35,9 +43,13 @@ export function buildWriteSet(
   partitionId: string,
   firstIndex: number,
   region: string | undefined,
+  retention: Retention,
 ): WriteSet {
   const entities = new Map<string, SizedAction[]>();
-  const segmentRecords = new Map<string, { tenant: string; records: FrameRecord[] }>();
+  const segmentRecords = new Map<
+    string,
+    { tenant: string; retentionClass: string; hour: Date; eventTypes: Set<string>; records: FrameRecord[] }
+  >();
   const leafHashes: Buffer[] = [];
   const indexes: number[] = [];
   accepted.forEach((item, position) => {
@@ -66,14 +78,27 @@ export function buildWriteSet(
     if (group) group.push(action);
     else entities.set(item.eventPartitionKey, [action]);
 
-    const blobName = segmentBlobName(item.event.tenantid, partitionId, item.delivered.enqueuedTime);
+    const tenant = item.event.tenantid;
+    const retentionClass = retention.classify(tenant, item.event.type);
+    const blobName = segmentBlobName(tenant, partitionId, item.delivered.enqueuedTime, retentionClass);
     const segment = segmentRecords.get(blobName);
-    if (segment) segment.records.push({ logIndex: index, bytes });
-    else segmentRecords.set(blobName, { tenant: item.event.tenantid, records: [{ logIndex: index, bytes }] });
+    if (segment) {
+      segment.records.push({ logIndex: index, bytes });
+      segment.eventTypes.add(item.event.type);
+    } else {
+      segmentRecords.set(blobName, {
+        tenant,
+        retentionClass,
+        hour: hourStart(item.delivered.enqueuedTime),
+        eventTypes: new Set([item.event.type]),
+        records: [{ logIndex: index, bytes }],
+      });
+    }
   });
   const segments: SegmentWrite[] = [];
-  for (const [blobName, { tenant, records }] of segmentRecords) {
-    segments.push({ blobName, tenant, records, frame: encodeFrame(records) });
+  for (const [blobName, { tenant, retentionClass, hour, eventTypes, records }] of segmentRecords) {
+    const tags = retention.segmentTags(tenant, retentionClass, hour, [...eventTypes]);
+    segments.push({ blobName, tenant, tags, records, frame: encodeFrame(records) });
   }
   return { entities, segments, leafHashes, firstIndex, indexes };
 }

@@ -45,10 +45,21 @@ export function eventRowKey(eventTime: Date, partitionId: string, sequenceNumber
   return `${padNumber(eventTime.getTime(), TIME_WIDTH)}|${partitionId.padStart(PARTITION_WIDTH, '0')}|${padNumber(sequenceNumber, SEQUENCE_WIDTH)}`;
 }
 
-/** Archive segment of one tenant, Event Hubs partition and enqueued hour. */
-export function segmentBlobName(tenant: string, partitionId: string, enqueuedTime: Date): string {
+/**
+ * Archive segment of one tenant, Event Hubs partition, enqueued hour and retention class. Events of
+ * different classes go to different segments, so a segment's retention tag never depends on what later
+ * blocks bring and is written with every block without reading the blob's current tags.
+ */
+export function segmentBlobName(tenant: string, partitionId: string, enqueuedTime: Date, retentionClass: string): string {
   const iso = enqueuedTime.toISOString();
-  return `${tenant}/${partitionId}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}.seg`;
+  return `${tenant}/${partitionId}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}.${retentionClass}.seg`;
+}
+
+/** Start of the UTC hour holding `time`. */
+export function hourStart(time: Date): Date {
+  const start = new Date(time.getTime());
+  start.setUTCMinutes(0, 0, 0);
+  return start;
 }
 
 /** Dead letters are kept under the tenant they claim when it is well formed, `_unknown` otherwise. */

@@ -10,6 +10,8 @@ import { createRedactor, parseRedactionPolicy } from '../../src/redact';
 import type { StorageClients } from '../../src/store/clients';
 import { parseApiKeys } from '../../src/auth/api-keys';
 import { freshStorage } from './storage';
+import { retentionFromPolicy } from '../../src/retention';
+import { shippedRetentionPolicy } from '../../lifecycle';
 
 export interface Harness {
   clients: StorageClients;
@@ -27,6 +29,7 @@ export async function ingestHarness(transport?: HttpClient, clients?: StorageCli
     clock: () => new Date('2026-11-26T11:00:00.000Z'),
     redact: createRedactor(parseRedactionPolicy({ default: [{ path: '/data/statement/parameters', action: 'hmac' }] }), randomBytes(32)),
     knownTenants: new Set(),
+    retention: retentionFromPolicy(shippedRetentionPolicy()),
   };
   setRuntime({
     clients: storage,

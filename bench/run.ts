@@ -1,0 +1,125 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { simulateTraffic } from '../src/simulate';
+import { partitionForKey } from '../src/eventhubs-local';
+import { startAzurite } from '../src/devstorage/azurite';
+import { createRedactor, redactionPolicyFromSettings } from '../src/redact';
+import type { DeliveredEvent } from '../src/pipeline/delivered';
+import { benchCpu } from './cpu';
+import { retentionFromPolicy } from '../src/retention';
+import { shippedRetentionPolicy } from '../lifecycle';
+import { benchStorage } from './storage';
+
+const CPU_EVENTS = 100_000;
+const STORAGE_EVENTS = 20_000;
+const PARTITIONS = 4;
+const BATCH_SIZE = 1000;
+const TENANTS = 5;
+const SEED = 20261126;
+
+/** Delivered events as Event Hubs would hand them out: partitioned by tenant, numbered, in batches. */
+function deliveries(count: number): Map<string, DeliveredEvent[][]> {
+  const byPartition = new Map<string, DeliveredEvent[]>();
+  const enqueued = new Date('2026-11-26T10:00:00.000Z');
+  for (const { event, body } of simulateTraffic({ seed: SEED, count, tenants: TENANTS, start: enqueued })) {
+    const tenant = String(event.tenantid);
+    const partitionId = String(partitionForKey(tenant, PARTITIONS));
+    const list = byPartition.get(partitionId) ?? [];
+    list.push({
+      body: Buffer.from(body, 'utf8'),
+      partitionId,
+      sequenceNumber: list.length,
+      offset: String(list.length),
+      enqueuedTime: new Date(enqueued.getTime() + list.length * 10),
+      partitionKey: tenant,
+    });
+    byPartition.set(partitionId, list);
+  }
+  const batches = new Map<string, DeliveredEvent[][]>();
+  for (const [partitionId, list] of byPartition) {
+    const chunks: DeliveredEvent[][] = [];
+    for (let i = 0; i < list.length; i += BATCH_SIZE) chunks.push(list.slice(i, i + BATCH_SIZE));
+    batches.set(partitionId, chunks);
+  }
+  return batches;
+}
+
+async function main(): Promise<void> {
+  // The default redaction policy (HMAC of parameters, arguments and client IP) is part of the measured work.
+  const redact = createRedactor(redactionPolicyFromSettings({}), randomBytes(32));
+  const retention = retentionFromPolicy(shippedRetentionPolicy());
+
+  process.stderr.write(`cpu: generating ${CPU_EVENTS} events…\n`);
+  const cpuBatches = [...deliveries(CPU_EVENTS).values()].flat();
+  process.stderr.write('cpu: measuring the pipeline and the JSON.parse + SHA-256 floor…\n');
+  const cpu = benchCpu(cpuBatches, redact, retention);
+
+  process.stderr.write(`storage: starting Azurite, ingesting ${STORAGE_EVENTS} events twice (real path, baseline)…\n`);
+  const azurite = await startAzurite();
+  let storage;
+  try {
+    storage = await benchStorage(azurite.connectionString, deliveries(STORAGE_EVENTS), redact, retention, BATCH_SIZE);
+  } finally {
+    await azurite.stop();
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: {
+      events: cpu.events,
+      meanEventBytes: cpu.meanBodyBytes,
+      eventsPerSec: cpu.eventsPerSec,
+      floorEventsPerSec: cpu.floorEventsPerSec,
+      ratioToFloor: round2(cpu.eventsPerSec / cpu.floorEventsPerSec),
+      target: '>= 0.5 of floor',
+    },
+    storage: {
+      events: storage.events,
+      tenants: TENANTS,
+      partitions: storage.partitions,
+      batchSize: storage.batchSize,
+      eventsPerSec: storage.eventsPerSec,
+      baselineEventsPerSec: storage.baselineEventsPerSec,
+      speedup: round2(storage.eventsPerSec / storage.baselineEventsPerSec),
+      requestsPer1000: storage.requestsPer1000,
+      baselineRequestsPer1000: storage.baselineRequestsPer1000,
+      target: '>= 10x baseline events/s; <= 40 requests per 1000 events',
+    },
+    archive: {
+      bytesPerEvent: round2(storage.archiveBytes / storage.acceptedEvents),
+      rawBytesPerEvent: cpu.meanBodyBytes,
+      ratio: round2(storage.archiveBytes / storage.acceptedEvents / cpu.meanBodyBytes),
+      target: '<= 0.10 of raw JSON',
+    },
+  };
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  printTable(results);
+}
+
+function printTable(r: {
+  cpu: { eventsPerSec: number; floorEventsPerSec: number; ratioToFloor: number };
+  storage: { eventsPerSec: number; baselineEventsPerSec: number; speedup: number; requestsPer1000: number; baselineRequestsPer1000: number; batchSize: number };
+  archive: { bytesPerEvent: number; rawBytesPerEvent: number; ratio: number };
+}): void {
+  const rows: [string, string, string, string][] = [
+    ['measure', 'ours', 'baseline / floor', 'ratio'],
+    ['cpu events/s (1 core)', String(r.cpu.eventsPerSec), `${r.cpu.floorEventsPerSec} (JSON.parse+SHA-256)`, `${r.cpu.ratioToFloor}`],
+    ['storage events/s', String(r.storage.eventsPerSec), `${r.storage.baselineEventsPerSec} (naive)`, `${r.storage.speedup}x`],
+    [`requests per 1000 events (batch ${r.storage.batchSize})`, String(r.storage.requestsPer1000), String(r.storage.baselineRequestsPer1000), ''],
+    ['archive bytes per event', String(r.archive.bytesPerEvent), `${r.archive.rawBytesPerEvent} (raw JSON)`, `${r.archive.ratio}`],
+  ];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c as 0 | 1 | 2 | 3].length)));
+  for (const row of rows) process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ') + '\n');
+  process.stdout.write('written: bench/results/latest.json\n');
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,86 @@
+import type { TableClient } from '@azure/data-tables';
+import { evaluate, toODataFilter, MAX_ODATA_COMPARISONS, type QueryPlan } from './ql';
+import { hourBucket, padNumber } from '../store/names';
+import { plainRow } from '../store/hot-entity';
+import type { Cursor } from './continuation';
+
+export interface QueryStats {
+  /** Table requests made (one per page read). */
+  requests: number;
+  /** Entities the service returned before client-side filtering. */
+  entitiesScanned: number;
+}
+
+export interface QueryPage {
+  rows: Record<string, unknown>[];
+  /** Set when the page was cut at the limit: the query resumes after the last row returned. */
+  next: Cursor | undefined;
+  stats: QueryStats;
+}
+
+const TIME_WIDTH = 15;
+const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * The OData filter that confines a tenant's read to the partitions (tenant and hour) and rows (event time)
+ * the plan can match, resuming after `after` when given. Returns the filter and the comparisons it used.
+ */
+export function partitionFilter(tenant: string, plan: QueryPlan, after: Cursor | undefined): { filter: string; comparisons: number } {
+  const parts: string[] = [];
+  parts.push(`PartitionKey ge ${quote(`${tenant}|${plan.from ? hourBucket(plan.from) : ''}`)}`);
+  parts.push(
+    plan.to
+      ? `PartitionKey le ${quote(`${tenant}|${hourBucket(new Date(plan.to.getTime() - 1))}`)}`
+      : `PartitionKey lt ${quote(`${tenant}|~`)}`,
+  );
+  // Row keys start with the event time in milliseconds, so the same bounds hold in every partition.
+  if (plan.from) parts.push(`RowKey ge ${quote(padNumber(plan.from.getTime(), TIME_WIDTH))}`);
+  if (plan.to) parts.push(`RowKey lt ${quote(padNumber(plan.to.getTime(), TIME_WIDTH))}`);
+  let comparisons = parts.length;
+  if (after) {
+    parts.push(
+      `(PartitionKey gt ${quote(after.partitionKey)} or (PartitionKey eq ${quote(after.partitionKey)} and RowKey gt ${quote(after.rowKey)}))`,
+    );
+    comparisons += 3;
+  }
+  return { filter: parts.join(' and '), comparisons };
+}
+
+/**
+ * Runs a plan over the hot store for the given tenants (already authorized, in order), returning at most
+ * `limit` matching rows in (tenant, time) order.
+ */
+export async function queryHotStore(
+  table: TableClient,
+  plan: QueryPlan,
+  tenants: readonly string[],
+  limit: number,
+  after: Cursor | undefined,
+): Promise<QueryPage> {
+  const stats: QueryStats = { requests: 0, entitiesScanned: 0 };
+  const rows: Record<string, unknown>[] = [];
+  const startAt = after ? tenants.indexOf(after.tenant) : 0;
+  if (startAt < 0) return { rows, next: undefined, stats };
+  for (let t = startAt; t < tenants.length; t++) {
+    const tenant = tenants[t] as string;
+    const resume = after && after.tenant === tenant ? after : undefined;
+    const bounds = partitionFilter(tenant, plan, resume);
+    const pushdown = plan.filter ? toODataFilter(plan.filter, { maxComparisons: MAX_ODATA_COMPARISONS - bounds.comparisons }) : undefined;
+    const filter = pushdown === undefined ? bounds.filter : `${bounds.filter} and (${pushdown})`;
+    const pageSize = Math.min(1000, Math.max(100, limit * 2));
+    const pages = table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize });
+    for await (const page of pages) {
+      stats.requests++;
+      for (const entity of page) {
+        stats.entitiesScanned++;
+        const row = plainRow(entity as Record<string, unknown>);
+        if (plan.filter && !evaluate(plan.filter, row)) continue;
+        rows.push(row);
+        if (rows.length >= limit) {
+          return { rows, next: { tenant, partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) }, stats };
+        }
+      }
+    }
+  }
+  return { rows, next: undefined, stats };
+}
