@@ -4,11 +4,15 @@ import type { EventHubRegistration } from '../../functions/registrations';
 import type { DeliveredEvent, EventOutcome } from '../pipeline/delivered';
 import type { BatchInvoker } from './local-hub';
 
-type Duration = { hours?: number; minutes?: number; seconds?: number; milliseconds?: number } | number;
+type Duration =
+  { hours?: number; minutes?: number; seconds?: number; milliseconds?: number } | number;
 
 export function durationMs(value: Duration): number {
   if (typeof value === 'number') return value;
-  return (((value.hours ?? 0) * 60 + (value.minutes ?? 0)) * 60 + (value.seconds ?? 0)) * 1000 + (value.milliseconds ?? 0);
+  return (
+    (((value.hours ?? 0) * 60 + (value.minutes ?? 0)) * 60 + (value.seconds ?? 0)) * 1000 +
+    (value.milliseconds ?? 0)
+  );
 }
 
 /** The delay before retry number `retryCount` (1-based) under a Functions retry policy. */
@@ -33,7 +37,10 @@ export interface TriggerRunnerOptions {
  * Runs a batch through an Event Hubs registration the way the Functions host does: a real InvocationContext
  * with cardinality-many trigger metadata, and the registration's retry policy on failure.
  */
-export function createBatchInvoker(registration: EventHubRegistration, options: TriggerRunnerOptions): BatchInvoker {
+export function createBatchInvoker(
+  registration: EventHubRegistration,
+  options: TriggerRunnerOptions,
+): BatchInvoker {
   return async (partitionId: string, batch: DeliveredEvent[]): Promise<EventOutcome[]> => {
     const messages = batch.map((event) => Buffer.from(event.body));
     const triggerMetadata = triggerMetadataFor(partitionId, batch, options);
@@ -43,16 +50,26 @@ export function createBatchInvoker(registration: EventHubRegistration, options: 
         functionName: registration.name,
         triggerMetadata,
         ...(retryCount > 0
-          ? { retryContext: { retryCount, maxRetryCount: registration.retry.maxRetryCount, exception: {} } }
+          ? {
+              retryContext: {
+                retryCount,
+                maxRetryCount: registration.retry.maxRetryCount,
+                exception: {},
+              },
+            }
           : {}),
-        logHandler: (level, ...args) => options.log(`[${registration.name}] ${level}: ${args.map(String).join(' ')}`),
+        logHandler: (level, ...args) =>
+          options.log(`[${registration.name}] ${level}: ${args.map(String).join(' ')}`),
       });
       try {
-        return await registration.handler(messages, context);
+        const outcomes = await registration.handler(messages, context);
+        if (!Array.isArray(outcomes)) throw new Error(`${registration.name} does not report per-event outcomes`);
+        return outcomes;
       } catch (error) {
         const max = registration.retry.maxRetryCount;
         if ((max >= 0 && retryCount >= max) || options.stopRetrying?.()) throw error;
-        const delay = retryDelayMs(registration.retry, retryCount + 1) * (options.retryDelayScale ?? 1);
+        const delay =
+          retryDelayMs(registration.retry, retryCount + 1) * (options.retryDelayScale ?? 1);
         options.log(
           `[${registration.name}] partition ${partitionId} batch failed (${(error as Error).message}); retry ${retryCount + 1} in ${delay} ms`,
         );

@@ -22,7 +22,17 @@ export interface SentinelExportDependencies {
   sink: RowSink;
   /** Storage reads in flight at once (default 16). */
   readConcurrency?: number;
+  /**
+   * How long to wait for ingest to reach the batch before throwing IngestLagError (default 30 s, polling the
+   * log state every second). Both consumer groups receive an event at about the same time, so a short wait
+   * is the common case; throwing at once would turn it into a failed invocation and a retry.
+   */
+  ingestWait?: { timeoutMs: number; pollMs: number };
+  /** Injected for tests; defaults to a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const DEFAULT_INGEST_WAIT = { timeoutMs: 30_000, pollMs: 1_000 };
 
 /** What became of one delivered batch. delivered = exported + deadLettered + duplicates. */
 export interface ExportSummary {
@@ -90,8 +100,9 @@ const DEFAULT_READ_CONCURRENCY = 16;
  * raw events it delivered (the same events ingest reads on its own consumer group). For each one it finds
  * what ingest made of it, and uploads one ASIM row per accepted record:
  *
- * 1. The partition's log state says how far ingest has got. An event past it is not yet handled: throw
- *    IngestLagError before anything is uploaded, so the retry policy re-runs the batch later.
+ * 1. The partition's log state says how far ingest has got. An event past it is not yet handled: wait for
+ *    ingest (ingestWait), then throw IngestLagError before anything is uploaded, so the retry policy re-runs
+ *    the batch later.
  * 2. A body the event parser rejects was dead-lettered by ingest (the same parser): counted, no row.
  * 3. Otherwise the hot-store row is read by key (tenant and hour from the body, row key from the event
  *    time and the Event Hubs coordinates). Its record bytes are re-hashed and must equal the row's leaf hash.
@@ -106,7 +117,7 @@ export async function exportBatch(
   deps: SentinelExportDependencies,
   delivered: readonly DeliveredEvent[],
 ): Promise<ExportSummary> {
-  await requireIngested(deps.tables.state, delivered);
+  await requireIngested(deps, delivered);
   const segments = new SegmentCache(deps.archive);
   const located = await mapWithConcurrency(
     delivered,
@@ -136,27 +147,42 @@ export async function exportBatch(
   return summary;
 }
 
+/** Resolves once the log state of every partition in the batch covers the batch; see ingestWait. */
 async function requireIngested(
-  stateTable: TableClient,
+  deps: SentinelExportDependencies,
   delivered: readonly DeliveredEvent[],
 ): Promise<void> {
-  const highest = new Map<string, DeliveredEvent>();
+  const wait = deps.ingestWait ?? DEFAULT_INGEST_WAIT;
+  const sleep =
+    deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const pending = new Map<string, number>();
   for (const item of delivered) {
-    const current = highest.get(item.partitionId);
-    if (current === undefined || item.sequenceNumber > current.sequenceNumber)
-      highest.set(item.partitionId, item);
+    pending.set(
+      item.partitionId,
+      Math.max(pending.get(item.partitionId) ?? -1, item.sequenceNumber),
+    );
   }
-  for (const [partitionId, last] of highest) {
-    const state = await readLogState(stateTable, partitionId);
-    if (last.sequenceNumber > state.lastSequenceNumber) {
-      const firstLagging = delivered
-        .filter(
-          (item) =>
-            item.partitionId === partitionId && item.sequenceNumber > state.lastSequenceNumber,
-        )
-        .reduce((a, b) => (b.sequenceNumber < a.sequenceNumber ? b : a));
-      throw new IngestLagError(partitionId, firstLagging.sequenceNumber, state.lastSequenceNumber);
+  let waited = 0;
+  for (;;) {
+    for (const [partitionId, highest] of [...pending]) {
+      const state = await readLogState(deps.tables.state, partitionId);
+      if (highest <= state.lastSequenceNumber) {
+        pending.delete(partitionId);
+      } else if (waited >= wait.timeoutMs) {
+        const firstLagging = Math.min(
+          ...delivered
+            .filter(
+              (item) =>
+                item.partitionId === partitionId && item.sequenceNumber > state.lastSequenceNumber,
+            )
+            .map((item) => item.sequenceNumber),
+        );
+        throw new IngestLagError(partitionId, firstLagging, state.lastSequenceNumber);
+      }
     }
+    if (pending.size === 0) return;
+    await sleep(wait.pollMs);
+    waited += wait.pollMs;
   }
 }
 
@@ -213,13 +239,13 @@ async function fromArchive(
   event: AuditEvent,
   item: DeliveredEvent,
 ): Promise<Located> {
-  const blobName = segmentBlobName(event.tenantid, item.partitionId, item.enqueuedTime);
-  const records = await segments.records(blobName);
-  if (records === undefined) {
+  const prefix = segmentHourPrefix(event.tenantid, item.partitionId, item.enqueuedTime);
+  const records = await segments.records(prefix);
+  if (records.length === 0) {
     throw new MissingRecordError(
       item.partitionId,
       item.sequenceNumber,
-      `left the hot store and archive segment ${blobName} does not exist`,
+      `left the hot store and no archive segment starts with ${prefix}`,
     );
   }
   for (const bytes of records) {
@@ -239,8 +265,21 @@ async function fromArchive(
   throw new MissingRecordError(
     item.partitionId,
     item.sequenceNumber,
-    `left the hot store and is not in archive segment ${blobName}`,
+    `left the hot store and is in no archive segment starting with ${prefix}`,
   );
+}
+
+/**
+ * The name shared by every segment of one tenant, partition and enqueued hour, whatever its retention class:
+ * the segment's class is the policy's verdict at ingest time, which a later policy may no longer give.
+ * Precondition: segmentBlobName differs between classes only where the class is written.
+ */
+export function segmentHourPrefix(tenant: string, partitionId: string, enqueuedTime: Date): string {
+  const a = segmentBlobName(tenant, partitionId, enqueuedTime, 'a');
+  const b = segmentBlobName(tenant, partitionId, enqueuedTime, 'b');
+  let common = 0;
+  while (common < a.length && a[common] === b[common]) common++;
+  return a.slice(0, common);
 }
 
 function checkedRecord(bytes: Buffer, item: DeliveredEvent): AuditRecord {
@@ -272,30 +311,29 @@ async function getOptionalEntity(
   }
 }
 
-/** Segments read for this batch, once each: events of one hour and partition share a segment. */
+/** Segment records read for this batch, once per hour prefix: events of one hour and partition share them. */
 class SegmentCache {
-  private readonly loaded = new Map<string, Promise<Buffer[] | undefined>>();
+  private readonly loaded = new Map<string, Promise<Buffer[]>>();
 
   constructor(private readonly container: ContainerClient) {}
 
-  records(blobName: string): Promise<Buffer[] | undefined> {
-    let pending = this.loaded.get(blobName);
+  /** The records of every segment whose name starts with `prefix`; empty when there is none. */
+  records(prefix: string): Promise<Buffer[]> {
+    let pending = this.loaded.get(prefix);
     if (pending === undefined) {
-      pending = this.load(blobName);
-      this.loaded.set(blobName, pending);
+      pending = this.load(prefix);
+      this.loaded.set(prefix, pending);
     }
     return pending;
   }
 
-  private async load(blobName: string): Promise<Buffer[] | undefined> {
-    let segment: Buffer;
-    try {
-      segment = await readSegment(this.container, blobName);
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
+  private async load(prefix: string): Promise<Buffer[]> {
+    const records: Buffer[] = [];
+    for await (const blob of this.container.listBlobsFlat({ prefix })) {
+      const segment = await readSegment(this.container, blob.name);
+      records.push(...decodeSegment(segment).flatMap((frame) => frame.records));
     }
-    return decodeSegment(segment).flatMap((frame) => frame.records);
+    return records;
   }
 }
 

@@ -3,6 +3,9 @@ import { ConcurrentWriteError, statusOf } from './errors';
 
 const STATE_PARTITION = 'log';
 
+/** The serialized frontier of the empty tree (src/integrity frontierToJson of emptyFrontier()). */
+export const EMPTY_FRONTIER = '{"size":0,"hashes":[]}';
+
 /** A run of sequence numbers this consumer never received, kept so every gap is explained. */
 export interface SequenceGap {
   from: number;
@@ -39,7 +42,7 @@ export function initialLogState(partitionId: string): PartitionLogState {
     duplicates: 0,
     deadLettered: 0,
     gaps: [],
-    frontier: '[]',
+    frontier: EMPTY_FRONTIER,
     lastIngestAt: undefined,
     etag: undefined,
   };

@@ -1,0 +1,12 @@
+export { emptyRoot, hashChildren, hashLeaf } from './rfc6962';
+export { HASH_SIZE } from './tree-math';
+export * from './errors';
+export type { CompletedNode, NodeId, NodeStore } from './nodes';
+export { MemoryNodeStore, MissingNodeError, nodeKey } from './nodes';
+export * from './compact';
+export * from './proof';
+export * from './verify';
+export * from './tiles';
+export * from './note';
+export * from './checkpoint';
+export { EncodingError, fromBase64, fromHex, toBase64, toHex } from './encoding';
