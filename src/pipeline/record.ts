@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../schema/types';
 import type { DerivedFacts } from '../normalize';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../json/canonical';
 import { hashLeaf } from '../integrity/rfc6962';
 
 /** Where a record sits: its Event Hubs coordinates and its position in that partition's log. */

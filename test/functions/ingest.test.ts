@@ -2,6 +2,7 @@ import { TestTransport } from '../support/storage';
 import { ingestHarness } from '../support/ingest-harness';
 import { expectPartitionInvariants, readPartition } from '../support/invariants';
 import { testBody } from '../support/events';
+import { hostileBody, loadHostileCases } from '../support/hostile';
 
 const batchOf = (from: number, to: number, body = (n: number) => testBody(n)) =>
   Array.from({ length: to - from + 1 }, (_, i) => ({
@@ -160,4 +161,43 @@ describe('archive segments and retention classes', () => {
       'acme/0/2026/11/26/10.standard.seg': { retention: 'standard' },
     });
   });
+});
+
+describe('the hostile corpus through the ingest function', () => {
+  it('dead-letters every hostile event with its specific reason and accepts the good events of the same batch', async () => {
+    const harness = await ingestHarness();
+    const cases = loadHostileCases();
+    const batch: { sequenceNumber: number; body: Buffer }[] = [];
+    cases.forEach(([, hostile], i) => {
+      batch.push({ sequenceNumber: 2 * i, body: hostileBody(hostile) });
+      batch.push({ sequenceNumber: 2 * i + 1, body: testBody(i) });
+    });
+    const outcomes = await harness.deliver('0', batch);
+    cases.forEach(([file, hostile], i) => {
+      expect({
+        file,
+        status: outcomes[2 * i]?.status,
+        code: outcomes[2 * i]?.reason?.code,
+        pointer: outcomes[2 * i]?.reason?.pointer,
+      }).toEqual({
+        file,
+        status: 'rejected',
+        code: hostile.expect.code,
+        pointer: hostile.expect.pointer,
+      });
+      expect(outcomes[2 * i + 1]?.status).toBe('accepted');
+    });
+    const contents = await readPartition(harness.clients, '0');
+    expectPartitionInvariants(
+      contents,
+      batch.map((b) => b.sequenceNumber),
+    );
+    cases.forEach(([, hostile], i) => {
+      const letter = contents.deadLettered.get(2 * i);
+      expect(letter?.reason.code).toBe(hostile.expect.code);
+      expect(Buffer.from(letter?.bodyBase64 ?? '', 'base64').equals(hostileBody(hostile))).toBe(
+        true,
+      );
+    });
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../src/pipeline/canonical-json';
+import { canonicalJson } from '../../src/json/canonical';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts object keys by UTF-16 code units at every level', () => {
