@@ -43,8 +43,6 @@ export const RECORD_CHUNK_BYTES = 64 * 1024;
 /** Statement text is kept in full in the record; the column is for `text:` search and is cut to fit. */
 const STATEMENT_COLUMN_CHARS = 8 * 1024;
 
-const INT64_COLUMNS = new Set(['rowsReturned', 'rowsAffected', 'durationMs', 'sequenceNumber', 'logIndex']);
-
 /** Turns a row read back from Table storage into plain values (Int64 properties arrive as typed objects). */
 export function plainRow(entity: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
@@ -69,7 +67,14 @@ export function toHotEntity(
 ): { entity: HotEntity; bytes: number } {
   const event = record.event;
   const data = event.data as AuditRecord['event']['data'] & Record<string, undefined>;
-  const columns: HotColumns = {
+  const outcome = data.outcome;
+  const statementText = data.statement?.text;
+  const recordChunks = Math.ceil(bytes.length / RECORD_CHUNK_BYTES);
+  // Built as one literal (undefined properties are skipped by the SDK's serializer): this runs once per
+  // event on the ingest hot path.
+  const entity: Record<string, unknown> = {
+    partitionKey,
+    rowKey,
     eventId: event.id,
     source: event.source,
     type: event.type,
@@ -88,34 +93,32 @@ export function toHotEntity(
     objects: data.target?.objects?.join(','),
     statementKind: record.derived.statementKind,
     fingerprintId: record.derived.fingerprintId,
-    statementText: data.statement?.text?.slice(0, STATEMENT_COLUMN_CHARS),
-    status: data.outcome?.status,
-    rowsReturned: data.outcome?.rowsReturned,
-    rowsAffected: data.outcome?.rowsAffected,
-    durationMs: data.outcome?.durationMs,
-    errorCode: data.outcome?.errorCode === undefined ? undefined : String(data.outcome.errorCode),
+    statementText: statementText === undefined ? undefined : statementText.slice(0, STATEMENT_COLUMN_CHARS),
+    status: outcome?.status,
+    // Table compares a property only with a literal of its own type: numeric columns are always Int64,
+    // the type the query language's OData filters use.
+    rowsReturned: int64(outcome?.rowsReturned),
+    rowsAffected: int64(outcome?.rowsAffected),
+    durationMs: int64(outcome?.durationMs),
+    errorCode: outcome?.errorCode === undefined ? undefined : String(outcome.errorCode),
     policyDecision: data.policy?.decision,
     policyRuleId: data.policy?.ruleId,
     ehPartition: record.log.partition,
-    sequenceNumber: record.log.sequenceNumber,
-    logIndex: record.log.index,
+    sequenceNumber: int64(record.log.sequenceNumber),
+    logIndex: int64(record.log.index),
     leafHash: leafHash.toString('hex'),
-    recordChunks: Math.ceil(bytes.length / RECORD_CHUNK_BYTES),
+    recordChunks,
   };
-  const entity: Record<string, unknown> = { partitionKey, rowKey };
-  let estimate = 512;
-  for (const [key, value] of Object.entries(columns)) {
-    if (value === undefined) continue;
-    // Table compares a property only with a literal of its own type: numeric columns are always Int64,
-    // the type the query language's OData filters use.
-    entity[key] = INT64_COLUMNS.has(key) ? { value: String(Math.round(value as number)), type: 'Int64' } : value;
-    estimate += key.length + (typeof value === 'string' ? value.length * 2 : 16);
-  }
-  for (let i = 0; i < columns.recordChunks; i++) {
+  for (let i = 0; i < recordChunks; i++) {
     entity[`r${i}`] = bytes.subarray(i * RECORD_CHUNK_BYTES, (i + 1) * RECORD_CHUNK_BYTES);
   }
-  estimate += Math.ceil((bytes.length * 4) / 3) + 64;
+  // Columns are a few hundred bytes; the record travels base64-encoded.
+  const estimate = 1024 + (statementText === undefined ? 0 : Math.min(statementText.length, STATEMENT_COLUMN_CHARS) * 2) + Math.ceil((bytes.length * 4) / 3);
   return { entity: entity as HotEntity, bytes: estimate };
+}
+
+function int64(value: number | undefined): { value: string; type: 'Int64' } | undefined {
+  return value === undefined ? undefined : { value: String(Math.round(value)), type: 'Int64' };
 }
 
 /** Reassembles the canonical record bytes of a hot-store row. */
