@@ -91,6 +91,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   }
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl+C in the terminal reaches the host, which drains its batches and
+    // only then stops the emulator, instead of both stopping at once.
+    detached: true,
     cwd: options.location ?? process.cwd(),
   });
   await waitUntilListening(child, options.startTimeoutMs ?? 30_000);

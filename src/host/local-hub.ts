@@ -3,7 +3,10 @@ import type { EventSink, OutgoingEvent, PublishOutcome } from '../sink/types';
 import { partitionForKey } from '../eventhubs-local';
 
 /** Runs one partition's batch through the ingest trigger (with its retry policy) and returns the outcomes. */
-export type BatchInvoker = (partitionId: string, batch: DeliveredEvent[]) => Promise<EventOutcome[]>;
+export type BatchInvoker = (
+  partitionId: string,
+  batch: DeliveredEvent[],
+) => Promise<EventOutcome[]>;
 
 export interface LocalHubOptions {
   partitionCount: number;
@@ -12,6 +15,14 @@ export interface LocalHubOptions {
   invoke: BatchInvoker;
   maxBatchSize: number;
   clock: () => Date;
+  /**
+   * Where numbered batches are made durable before the ingest function runs, so a host that stops without
+   * finishing them redelivers them at its next start (see HubJournal).
+   */
+  journal?: {
+    append(partitionId: string, batch: readonly DeliveredEvent[]): Promise<void>;
+    clear(partitionId: string): Promise<void>;
+  };
 }
 
 export class HubClosedError extends Error {
@@ -40,6 +51,8 @@ export class LocalHub implements EventSink {
   private closed = false;
   /** Events taken off the queues into a batch that is being ingested. */
   private ingesting = 0;
+  /** Partitions with a batch that failed for good: their journal keeps it for the next start. */
+  private readonly unfinished = new Set<string>();
 
   constructor(private readonly options: LocalHubOptions) {
     for (let p = 0; p < options.partitionCount; p++) {
@@ -64,10 +77,15 @@ export class LocalHub implements EventSink {
    * its partition key or the link's partition). Numbering stays with the hub, so events arriving through
    * HTTP and AMQP never share a sequence number.
    */
-  publishToPartition(partitionId: string, events: readonly OutgoingEvent[]): Promise<PublishOutcome[]> {
+  publishToPartition(
+    partitionId: string,
+    events: readonly OutgoingEvent[],
+  ): Promise<PublishOutcome[]> {
     if (!this.nextSequence.has(partitionId)) {
       return Promise.reject(
-        new RangeError(`partition "${partitionId}" does not exist; the hub has ${this.options.partitionCount}`),
+        new RangeError(
+          `partition "${partitionId}" does not exist; the hub has ${this.options.partitionCount}`,
+        ),
       );
     }
     return this.enqueue(events, () => partitionId);
@@ -130,24 +148,34 @@ export class LocalHub implements EventSink {
           sequenceNumber,
           offset: String(sequenceNumber),
           enqueuedTime: now,
-          ...(pending.event.partitionKey === undefined ? {} : { partitionKey: pending.event.partitionKey }),
+          ...(pending.event.partitionKey === undefined
+            ? {}
+            : { partitionKey: pending.event.partitionKey }),
         };
       });
-      // Sequence numbers are spent once assigned, as in Event Hubs: a batch that fails for good leaves a
-      // recorded gap rather than reusing numbers for other events.
+      // Sequence numbers are spent once assigned, as in Event Hubs: a batch that fails for good keeps its
+      // numbers (the journal redelivers it under them at the next start; without one they are a gap).
       this.nextSequence.set(partitionId, sequence);
       this.ingesting += taken.length;
       try {
+        await this.options.journal?.append(partitionId, batch);
         const outcomes = await this.options.invoke(partitionId, batch);
         taken.forEach((pending, i) => {
           const outcome = outcomes[i];
-          if (outcome === undefined) pending.reject(new Error(`no outcome for sequence number ${batch[i]?.sequenceNumber}`));
+          if (outcome === undefined)
+            pending.reject(new Error(`no outcome for sequence number ${batch[i]?.sequenceNumber}`));
           else pending.resolve({ ...outcome, partitionId });
         });
       } catch (error) {
+        this.unfinished.add(partitionId);
         for (const pending of taken) pending.reject(error);
       } finally {
         this.ingesting -= taken.length;
+      }
+      if (queue.length === 0 && !this.unfinished.has(partitionId)) {
+        // Everything this partition numbered is handled. A failed truncation only leaves handled events in
+        // the journal, which the next start skips (they are at or below the log's last sequence number).
+        await this.options.journal?.clear(partitionId).catch(() => undefined);
       }
     }
   }

@@ -61,10 +61,9 @@ export function createBatchInvoker(
         logHandler: (level, ...args) =>
           options.log(`[${registration.name}] ${level}: ${args.map(String).join(' ')}`),
       });
+      let outcomes: EventOutcome[] | void;
       try {
-        const outcomes = await registration.handler(messages, context);
-        if (!Array.isArray(outcomes)) throw new Error(`${registration.name} does not report per-event outcomes`);
-        return outcomes;
+        outcomes = await registration.handler(messages, context);
       } catch (error) {
         const max = registration.retry.maxRetryCount;
         if ((max >= 0 && retryCount >= max) || options.stopRetrying?.()) throw error;
@@ -74,7 +73,14 @@ export function createBatchInvoker(
           `[${registration.name}] partition ${partitionId} batch failed (${(error as Error).message}); retry ${retryCount + 1} in ${delay} ms`,
         );
         await new Promise((resolve) => setTimeout(resolve, delay));
+        continue;
       }
+      // A function that reports no outcomes cannot answer the hub's publishers: a wiring error, not a
+      // transient failure, so it is not retried.
+      if (!Array.isArray(outcomes)) {
+        throw new Error(`${registration.name} does not report per-event outcomes`);
+      }
+      return outcomes;
     }
   };
 }

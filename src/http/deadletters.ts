@@ -14,13 +14,15 @@ export async function getDeadLetters(request: ApiRequest, deps: ApiDependencies)
   const now = deps.clock();
   let from: Date | undefined;
   let to: Date | undefined;
-  try {
-    const rawFrom = request.query.get('from');
-    const rawTo = request.query.get('to');
-    if (rawFrom) from = parseTimeValue(rawFrom, now);
-    if (rawTo) to = parseTimeValue(rawTo, now);
-  } catch (error) {
-    return problem(400, 'invalid-time', (error as Error).message);
+  for (const name of ['from', 'to'] as const) {
+    const raw = request.query.get(name);
+    if (!raw) continue;
+    const at = parseTimeValue(raw, now);
+    if (at === undefined) {
+      return problem(400, 'invalid-time', `${name}: "${raw}" is not a time; use an ISO 8601 date or time, or a duration such as 24h or 7d`);
+    }
+    if (name === 'from') from = at;
+    else to = at;
   }
   const deadLetters = await listDeadLetters(deps.clients.containers.deadletter, {
     tenants: auth.grant.all ? undefined : [...auth.grant.tenants].sort(),
