@@ -1,5 +1,7 @@
 /** @type {import('jest').Config} */
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+};
 
 module.exports = {
   testEnvironment: 'node',

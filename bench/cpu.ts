@@ -17,7 +17,11 @@ export interface CpuResult {
  * on one core, beside the floor measured on the same bytes in the same run: JSON.parse plus SHA-256.
  * Each is run twice and the faster run kept, so JIT warm-up does not decide the comparison.
  */
-export function benchCpu(batches: readonly DeliveredEvent[][], redact: Redactor, retention: Retention): CpuResult {
+export function benchCpu(
+  batches: readonly DeliveredEvent[][],
+  redact: Redactor,
+  retention: Retention,
+): CpuResult {
   const events = batches.reduce((sum, batch) => sum + batch.length, 0);
   let bytes = 0;
   for (const batch of batches) for (const event of batch) bytes += event.body.length;
@@ -26,7 +30,11 @@ export function benchCpu(batches: readonly DeliveredEvent[][], redact: Redactor,
     let sink = 0;
     for (const batch of batches) {
       for (const event of batch) {
-        const parsed = JSON.parse(Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength).toString('utf8')) as {
+        const parsed = JSON.parse(
+          Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength).toString(
+            'utf8',
+          ),
+        ) as {
           id?: string;
         };
         const digest = createHash('sha256').update(event.body).digest();

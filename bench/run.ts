@@ -22,7 +22,12 @@ const SEED = 20261126;
 function deliveries(count: number): Map<string, DeliveredEvent[][]> {
   const byPartition = new Map<string, DeliveredEvent[]>();
   const enqueued = new Date('2026-11-26T10:00:00.000Z');
-  for (const { event, body } of simulateTraffic({ seed: SEED, count, tenants: TENANTS, start: enqueued })) {
+  for (const { event, body } of simulateTraffic({
+    seed: SEED,
+    count,
+    tenants: TENANTS,
+    start: enqueued,
+  })) {
     const tenant = String(event.tenantid);
     const partitionId = String(partitionForKey(tenant, PARTITIONS));
     const list = byPartition.get(partitionId) ?? [];
@@ -55,11 +60,19 @@ async function main(): Promise<void> {
   process.stderr.write('cpu: measuring the pipeline and the JSON.parse + SHA-256 floor…\n');
   const cpu = benchCpu(cpuBatches, redact, retention);
 
-  process.stderr.write(`storage: starting Azurite, ingesting ${STORAGE_EVENTS} events twice (real path, baseline)…\n`);
+  process.stderr.write(
+    `storage: starting Azurite, ingesting ${STORAGE_EVENTS} events twice (real path, baseline)…\n`,
+  );
   const azurite = await startAzurite();
   let storage;
   try {
-    storage = await benchStorage(azurite.connectionString, deliveries(STORAGE_EVENTS), redact, retention, BATCH_SIZE);
+    storage = await benchStorage(
+      azurite.connectionString,
+      deliveries(STORAGE_EVENTS),
+      redact,
+      retention,
+      BATCH_SIZE,
+    );
   } finally {
     await azurite.stop();
   }
@@ -102,18 +115,48 @@ async function main(): Promise<void> {
 
 function printTable(r: {
   cpu: { eventsPerSec: number; floorEventsPerSec: number; ratioToFloor: number };
-  storage: { eventsPerSec: number; baselineEventsPerSec: number; speedup: number; requestsPer1000: number; baselineRequestsPer1000: number; batchSize: number };
+  storage: {
+    eventsPerSec: number;
+    baselineEventsPerSec: number;
+    speedup: number;
+    requestsPer1000: number;
+    baselineRequestsPer1000: number;
+    batchSize: number;
+  };
   archive: { bytesPerEvent: number; rawBytesPerEvent: number; ratio: number };
 }): void {
   const rows: [string, string, string, string][] = [
     ['measure', 'ours', 'baseline / floor', 'ratio'],
-    ['cpu events/s (1 core)', String(r.cpu.eventsPerSec), `${r.cpu.floorEventsPerSec} (JSON.parse+SHA-256)`, `${r.cpu.ratioToFloor}`],
-    ['storage events/s', String(r.storage.eventsPerSec), `${r.storage.baselineEventsPerSec} (naive)`, `${r.storage.speedup}x`],
-    [`requests per 1000 events (batch ${r.storage.batchSize})`, String(r.storage.requestsPer1000), String(r.storage.baselineRequestsPer1000), ''],
-    ['archive bytes per event', String(r.archive.bytesPerEvent), `${r.archive.rawBytesPerEvent} (raw JSON)`, `${r.archive.ratio}`],
+    [
+      'cpu events/s (1 core)',
+      String(r.cpu.eventsPerSec),
+      `${r.cpu.floorEventsPerSec} (JSON.parse+SHA-256)`,
+      `${r.cpu.ratioToFloor}`,
+    ],
+    [
+      'storage events/s',
+      String(r.storage.eventsPerSec),
+      `${r.storage.baselineEventsPerSec} (naive)`,
+      `${r.storage.speedup}x`,
+    ],
+    [
+      `requests per 1000 events (batch ${r.storage.batchSize})`,
+      String(r.storage.requestsPer1000),
+      String(r.storage.baselineRequestsPer1000),
+      '',
+    ],
+    [
+      'archive bytes per event',
+      String(r.archive.bytesPerEvent),
+      `${r.archive.rawBytesPerEvent} (raw JSON)`,
+      `${r.archive.ratio}`,
+    ],
   ];
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c as 0 | 1 | 2 | 3].length)));
-  for (const row of rows) process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ') + '\n');
+  const widths = [0, 1, 2, 3].map((c) =>
+    Math.max(...rows.map((row) => row[c as 0 | 1 | 2 | 3].length)),
+  );
+  for (const row of rows)
+    process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ') + '\n');
   process.stdout.write('written: bench/results/latest.json\n');
 }
 

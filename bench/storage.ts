@@ -35,9 +35,18 @@ export async function benchStorage(
   const events = [...batchesByPartition.values()].flat(2).length;
 
   const counter = new RequestCounter();
-  const clients = createStorageClients({ kind: 'connectionString', connectionString }, { httpClient: counter });
+  const clients = createStorageClients(
+    { kind: 'connectionString', connectionString },
+    { httpClient: counter },
+  );
   await ensureStorage(clients);
-  const deps: IngestDependencies = { clients, redact, retention, clock: () => new Date(), knownTenants: new Set() };
+  const deps: IngestDependencies = {
+    clients,
+    redact,
+    retention,
+    clock: () => new Date(),
+    knownTenants: new Set(),
+  };
   counter.requests = 0;
   let accepted = 0;
   const realSeconds = await timed(() =>
@@ -63,8 +72,16 @@ export async function benchStorage(
           for (const event of batch) {
             const body = Buffer.from(event.body);
             const parsed = JSON.parse(body.toString('utf8')) as { tenantid: string; id: string };
-            await baseline.table.upsertEntity({ partitionKey: parsed.tenantid, rowKey: parsed.id, body: body.toString('utf8') });
-            await baseline.container.uploadBlockBlob(`${parsed.tenantid}/${parsed.id}.json`, body, body.length);
+            await baseline.table.upsertEntity({
+              partitionKey: parsed.tenantid,
+              rowKey: parsed.id,
+              body: body.toString('utf8'),
+            });
+            await baseline.container.uploadBlockBlob(
+              `${parsed.tenantid}/${parsed.id}.json`,
+              body,
+              body.length,
+            );
           }
         }
       }),
@@ -91,7 +108,10 @@ async function baselineClients(connectionString: string, counter: RequestCounter
     httpClient: counter,
   });
   await table.createTable();
-  const clients = createStorageClients({ kind: 'connectionString', connectionString }, { httpClient: counter });
+  const clients = createStorageClients(
+    { kind: 'connectionString', connectionString },
+    { httpClient: counter },
+  );
   const container = clients.blobService.getContainerClient(`baseline-${suffix}`);
   await container.createIfNotExists();
   return { table, container };
@@ -99,7 +119,8 @@ async function baselineClients(connectionString: string, counter: RequestCounter
 
 async function totalBlobBytes(clients: StorageClients): Promise<number> {
   let bytes = 0;
-  for await (const blob of clients.containers.archive.listBlobsFlat()) bytes += blob.properties.contentLength ?? 0;
+  for await (const blob of clients.containers.archive.listBlobsFlat())
+    bytes += blob.properties.contentLength ?? 0;
   return bytes;
 }
 

@@ -9,7 +9,10 @@ import { getRuntime } from './runtime';
  * dead-lettered; any storage failure is thrown so the retry policy re-runs the batch (never caught and
  * logged: a swallowed error would be a checkpointed, lost batch).
  */
-export async function ingestEventHubBatch(messages: unknown, context: InvocationContext): Promise<EventOutcome[]> {
+export async function ingestEventHubBatch(
+  messages: unknown,
+  context: InvocationContext,
+): Promise<EventOutcome[]> {
   const runtime = await getRuntime();
   const delivered = deliveredFromTrigger(messages, context.triggerMetadata);
   const first = delivered[0];

@@ -1,4 +1,10 @@
-import type { HttpHandler, HttpMethod, InvocationContext, RetryOptions, TimerHandler } from '@azure/functions';
+import type {
+  HttpHandler,
+  HttpMethod,
+  InvocationContext,
+  RetryOptions,
+  TimerHandler,
+} from '@azure/functions';
 import type { EventOutcome } from '../src/pipeline/delivered';
 
 /** The shapes of the registration table (functions/registrations.ts). */
@@ -35,4 +41,3 @@ export interface TimerRegistration {
 }
 
 export type Registration = EventHubRegistration | HttpRegistration | TimerRegistration;
-

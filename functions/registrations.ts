@@ -2,7 +2,12 @@ import type { Registration } from './registration-types';
 import { coreRegistrations } from './core';
 import { sentinelRegistrations } from './sentinel';
 
-export type { EventHubRegistration, HttpRegistration, Registration, TimerRegistration } from './registration-types';
+export type {
+  EventHubRegistration,
+  HttpRegistration,
+  Registration,
+  TimerRegistration,
+} from './registration-types';
 export { INGEST_RETRY } from './core';
 
 /**
@@ -10,4 +15,7 @@ export { INGEST_RETRY } from './core';
  * host reads the same list to serve the same routes and run the same triggers, so the two cannot drift.
  * Each area declares its functions in its own module; this list joins them.
  */
-export const registrations: readonly Registration[] = [...coreRegistrations, ...sentinelRegistrations];
+export const registrations: readonly Registration[] = [
+  ...coreRegistrations,
+  ...sentinelRegistrations,
+];

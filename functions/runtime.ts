@@ -30,10 +30,17 @@ async function buildFromSettings(): Promise<AuditRuntime> {
   const env = process.env;
   const keys = keyProviderFromSettings(env);
   const apiKeys = env.AUDIT_API_KEYS?.trim();
-  if (!apiKeys) throw new SettingsError('AUDIT_API_KEYS', 'is not set: map each API key to the tenants it may use');
+  if (!apiKeys)
+    throw new SettingsError(
+      'AUDIT_API_KEYS',
+      'is not set: map each API key to the tenants it may use',
+    );
   const sink = eventHubsSinkFromSettings(env);
   if (sink === undefined) {
-    throw new SettingsError('EVENTHUB_CONNECTION', 'is not set (nor EVENTHUB_CONNECTION__fullyQualifiedNamespace)');
+    throw new SettingsError(
+      'EVENTHUB_CONNECTION',
+      'is not set (nor EVENTHUB_CONNECTION__fullyQualifiedNamespace)',
+    );
   }
   return createAuditRuntime(env, {
     redactionKey: await keys.hmacKey('redaction'),

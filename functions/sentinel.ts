@@ -14,7 +14,10 @@ let uploader: SentinelUploader | undefined;
  * AuditEvent shape and uploaded through the Logs Ingestion API. Like ingest, it throws on any failure so the
  * retry policy re-runs the batch: the trigger checkpoints even when a function throws.
  */
-export async function exportToSentinel(messages: unknown, context: InvocationContext): Promise<void> {
+export async function exportToSentinel(
+  messages: unknown,
+  context: InvocationContext,
+): Promise<void> {
   uploader ??= createSentinelUploader(sentinelSettingsFromEnv(process.env));
   const { clients } = await getRuntime();
   const summary = await exportBatch(

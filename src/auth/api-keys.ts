@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { SettingsError } from '../config/settings';
 
 /** Which tenants a key may read and write. */
-export type TenantGrant = { readonly all: true } | { readonly all: false; readonly tenants: ReadonlySet<string> };
+export type TenantGrant =
+  { readonly all: true } | { readonly all: false; readonly tenants: ReadonlySet<string> };
 
 export interface ApiKeyring {
   /** The grant of a key, or undefined when the key is unknown. Comparison does not leak timing. */
@@ -11,7 +12,10 @@ export interface ApiKeyring {
 }
 
 /** Tenants a grant may use, restricted to `requested` when given; `undefined` means every tenant. */
-export function permittedTenants(grant: TenantGrant, requested?: readonly string[]): readonly string[] | undefined {
+export function permittedTenants(
+  grant: TenantGrant,
+  requested?: readonly string[],
+): readonly string[] | undefined {
   if (grant.all) return requested;
   if (requested === undefined) return [...grant.tenants].sort();
   return requested.filter((tenant) => grant.tenants.has(tenant));
@@ -35,7 +39,10 @@ export function parseApiKeys(json: string, setting = 'AUDIT_API_KEYS'): ApiKeyri
     throw new SettingsError(setting, `is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SettingsError(setting, 'must be a JSON object mapping each key to a list of tenant ids or "*"');
+    throw new SettingsError(
+      setting,
+      'must be a JSON object mapping each key to a list of tenant ids or "*"',
+    );
   }
   const entries: { hash: Buffer; grant: TenantGrant }[] = [];
   for (const [key, tenants] of Object.entries(value as Record<string, unknown>)) {
@@ -45,10 +52,19 @@ export function parseApiKeys(json: string, setting = 'AUDIT_API_KEYS'): ApiKeyri
       entries.push({ hash: digest(key), grant: { all: true } });
       continue;
     }
-    if (!Array.isArray(tenants) || tenants.some((t) => typeof t !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(t))) {
-      throw new SettingsError(setting, `${label} must map to a list of tenant ids (e.g. ["acme"]) or "*"`);
+    if (
+      !Array.isArray(tenants) ||
+      tenants.some((t) => typeof t !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(t))
+    ) {
+      throw new SettingsError(
+        setting,
+        `${label} must map to a list of tenant ids (e.g. ["acme"]) or "*"`,
+      );
     }
-    entries.push({ hash: digest(key), grant: { all: false, tenants: new Set(tenants as string[]) } });
+    entries.push({
+      hash: digest(key),
+      grant: { all: false, tenants: new Set(tenants as string[]) },
+    });
   }
   return {
     size: entries.length,

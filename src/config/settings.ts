@@ -41,15 +41,26 @@ export function storageTargetFromSettings(env: NodeJS.ProcessEnv): StorageTarget
         return { kind: 'connectionString', connectionString: DEVELOPMENT_STORAGE };
       }
       if (!/AccountName=|BlobEndpoint=|SharedAccessSignature=/i.test(value)) {
-        throw new SettingsError(name, 'is not a storage connection string (expected AccountName=… or UseDevelopmentStorage=true)');
+        throw new SettingsError(
+          name,
+          'is not a storage connection string (expected AccountName=… or UseDevelopmentStorage=true)',
+        );
       }
       return { kind: 'connectionString', connectionString: value };
     }
     const blobServiceUri = env[`${name}__blobServiceUri`]?.trim();
     const tableServiceUri = env[`${name}__tableServiceUri`]?.trim();
     if (blobServiceUri || tableServiceUri) {
-      if (!blobServiceUri) throw new SettingsError(`${name}__blobServiceUri`, 'is required with identity-based storage');
-      if (!tableServiceUri) throw new SettingsError(`${name}__tableServiceUri`, 'is required with identity-based storage');
+      if (!blobServiceUri)
+        throw new SettingsError(
+          `${name}__blobServiceUri`,
+          'is required with identity-based storage',
+        );
+      if (!tableServiceUri)
+        throw new SettingsError(
+          `${name}__tableServiceUri`,
+          'is required with identity-based storage',
+        );
       return { kind: 'identity', blobServiceUri, tableServiceUri };
     }
   }
@@ -65,7 +76,11 @@ export function optionalSetting(env: NodeJS.ProcessEnv, name: string, fallback: 
   return value === undefined || value === '' ? fallback : value;
 }
 
-export function positiveIntegerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function positiveIntegerSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

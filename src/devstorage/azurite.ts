@@ -44,7 +44,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function azuriteConnectionString(blobPort: number, tablePort: number, queuePort: number): string {
+export function azuriteConnectionString(
+  blobPort: number,
+  tablePort: number,
+  queuePort: number,
+): string {
   const base = `http://127.0.0.1`;
   return [
     'DefaultEndpointsProtocol=http',
@@ -118,7 +122,8 @@ function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<voi
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
       for (const service of [...pending]) {
-        if (output.includes(`Azurite ${service} service is successfully listening`)) pending.delete(service);
+        if (output.includes(`Azurite ${service} service is successfully listening`))
+          pending.delete(service);
       }
       if (pending.size === 0) {
         clearTimeout(timer);
@@ -136,7 +141,11 @@ function waitUntilListening(child: ChildProcess, timeoutMs: number): Promise<voi
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       if (pending.size > 0) {
-        reject(new Error(`Azurite exited before listening (code ${code}, signal ${signal}). Output:\n${output}`));
+        reject(
+          new Error(
+            `Azurite exited before listening (code ${code}, signal ${signal}). Output:\n${output}`,
+          ),
+        );
       }
     });
   });

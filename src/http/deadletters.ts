@@ -6,7 +6,10 @@ import { json, problem, type ApiRequest, type ApiResponse } from './types';
 import { parseTimeValue } from '../query/ql';
 
 /** GET /api/deadletters: rejected events with their reasons, filterable by time (`from`, `to`). */
-export async function getDeadLetters(request: ApiRequest, deps: ApiDependencies): Promise<ApiResponse> {
+export async function getDeadLetters(
+  request: ApiRequest,
+  deps: ApiDependencies,
+): Promise<ApiResponse> {
   const auth = authorize(request, deps.keyring);
   if ('response' in auth) return auth.response;
   const limit = parseLimit(request.query.get('limit'));
@@ -19,7 +22,11 @@ export async function getDeadLetters(request: ApiRequest, deps: ApiDependencies)
     if (!raw) continue;
     const at = parseTimeValue(raw, now);
     if (at === undefined) {
-      return problem(400, 'invalid-time', `${name}: "${raw}" is not a time; use an ISO 8601 date or time, or a duration such as 24h or 7d`);
+      return problem(
+        400,
+        'invalid-time',
+        `${name}: "${raw}" is not a time; use an ISO 8601 date or time, or a duration such as 24h or 7d`,
+      );
     }
     if (name === 'from') from = at;
     else to = at;

@@ -22,7 +22,11 @@ export async function postEvents(request: ApiRequest, deps: ApiDependencies): Pr
   if ('response' in auth) return auth.response;
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_REQUEST_BYTES) {
-    return problem(413, 'too-large', `request body is ${declared} bytes; the limit is ${MAX_REQUEST_BYTES}`);
+    return problem(
+      413,
+      'too-large',
+      `request body is ${declared} bytes; the limit is ${MAX_REQUEST_BYTES}`,
+    );
   }
   let events: Buffer[];
   try {
@@ -34,9 +38,12 @@ export async function postEvents(request: ApiRequest, deps: ApiDependencies): Pr
   }
   const outgoing = events.map((body) => ({ body, ...routingOf(body) }));
   for (const event of outgoing) {
-    if (event.tenant !== undefined && !mayUseTenant(auth.grant, event.tenant)) return forbiddenTenant(event.tenant);
+    if (event.tenant !== undefined && !mayUseTenant(auth.grant, event.tenant))
+      return forbiddenTenant(event.tenant);
   }
-  const publishing = deps.sink.publish(outgoing.map(({ body, partitionKey }) => ({ body, partitionKey })));
+  const publishing = deps.sink.publish(
+    outgoing.map(({ body, partitionKey }) => ({ body, partitionKey })),
+  );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), deps.ingestTimeoutMs);
@@ -45,7 +52,12 @@ export async function postEvents(request: ApiRequest, deps: ApiDependencies): Pr
     const outcome = await Promise.race([publishing, timeout]);
     if (outcome === 'timeout') {
       publishing.catch(() => undefined);
-      return problem(503, 'not-yet-durable', 'storage is not accepting writes right now; the events are not yet durable. Retry with the same event ids: duplicates are recognised.', {}, );
+      return problem(
+        503,
+        'not-yet-durable',
+        'storage is not accepting writes right now; the events are not yet durable. Retry with the same event ids: duplicates are recognised.',
+        {},
+      );
     }
     const counts = { accepted: 0, duplicate: 0, rejected: 0 };
     for (const result of outcome) counts[result.status]++;
@@ -54,7 +66,11 @@ export async function postEvents(request: ApiRequest, deps: ApiDependencies): Pr
       results: outcome.map((result, index) => ({ index, ...result })),
     });
   } catch (error) {
-    return problem(503, 'ingest-unavailable', `the events could not be made durable: ${(error as Error).message}. Retry with the same event ids.`);
+    return problem(
+      503,
+      'ingest-unavailable',
+      `the events could not be made durable: ${(error as Error).message}. Retry with the same event ids.`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -71,16 +87,22 @@ export async function listEvents(request: ApiRequest, deps: ApiDependencies): Pr
     plan = filtersToPlan(params, deps.clock());
   } catch (error) {
     if (error instanceof QuerySyntaxError) {
-      return problem(400, 'invalid-query', error.message, { position: error.position, token: error.token, caret: error.caret() });
+      return problem(400, 'invalid-query', error.message, {
+        position: error.position,
+        token: error.token,
+        caret: error.caret(),
+      });
     }
     if (error instanceof QueryError) return problem(400, 'invalid-query', error.message);
     throw error;
   }
-  for (const tenant of plan.tenants ?? []) if (!mayUseTenant(auth.grant, tenant)) return forbiddenTenant(tenant);
+  for (const tenant of plan.tenants ?? [])
+    if (!mayUseTenant(auth.grant, tenant)) return forbiddenTenant(tenant);
   const limit = parseLimit(request.query.get('limit'));
   if (typeof limit === 'string') return problem(400, 'invalid-limit', limit);
 
-  const tenants = permittedTenants(auth.grant, plan.tenants) ?? (await listTenants(deps.clients.tables.state));
+  const tenants =
+    permittedTenants(auth.grant, plan.tenants) ?? (await listTenants(deps.clients.tables.state));
   const queryHash = hashOf({ ...params, limit });
   const grantHash = grantHashOf(auth.grant);
   const token = request.query.get('continuationToken');
@@ -89,7 +111,8 @@ export async function listEvents(request: ApiRequest, deps: ApiDependencies): Pr
     try {
       after = openCursor(token, queryHash, grantHash, deps.tokenKey);
     } catch (error) {
-      if (error instanceof ContinuationTokenError) return problem(400, 'invalid-continuation-token', error.message);
+      if (error instanceof ContinuationTokenError)
+        return problem(400, 'invalid-continuation-token', error.message);
       throw error;
     }
     if (!mayUseTenant(auth.grant, after.tenant)) return forbiddenTenant(after.tenant);
@@ -97,7 +120,9 @@ export async function listEvents(request: ApiRequest, deps: ApiDependencies): Pr
   const page = await queryHotStore(deps.clients.tables.events, plan, tenants, limit, after);
   return json(200, {
     events: page.rows.map(eventViewOf),
-    ...(page.next ? { continuationToken: sealCursor(page.next, queryHash, grantHash, deps.tokenKey) } : {}),
+    ...(page.next
+      ? { continuationToken: sealCursor(page.next, queryHash, grantHash, deps.tokenKey) }
+      : {}),
     stats: page.stats,
   });
 }
@@ -110,11 +135,15 @@ export async function getEvent(request: ApiRequest, deps: ApiDependencies): Prom
   const requested = request.query.get('tenant');
   if (requested && !mayUseTenant(auth.grant, requested)) return forbiddenTenant(requested);
   const tenants =
-    permittedTenants(auth.grant, requested ? [requested] : undefined) ?? (await listTenants(deps.clients.tables.state));
+    permittedTenants(auth.grant, requested ? [requested] : undefined) ??
+    (await listTenants(deps.clients.tables.state));
   for (const tenant of tenants) {
     for (const claim of await findByEventId(deps.clients.tables.ids, tenant, id)) {
       try {
-        const entity = await deps.clients.tables.events.getEntity(claim.eventPartitionKey, claim.eventRowKey);
+        const entity = await deps.clients.tables.events.getEntity(
+          claim.eventPartitionKey,
+          claim.eventRowKey,
+        );
         return json(200, eventViewOf(plainRow(entity as Record<string, unknown>)));
       } catch (error) {
         // Claimed but not yet written: the event is still being ingested.
@@ -128,7 +157,8 @@ export async function getEvent(request: ApiRequest, deps: ApiDependencies): Prom
 export function parseLimit(raw: string | null): number | string {
   if (raw === null || raw === '') return DEFAULT_LIMIT;
   const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return `limit must be an integer from 1 to ${MAX_LIMIT}, got "${raw}"`;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    return `limit must be an integer from 1 to ${MAX_LIMIT}, got "${raw}"`;
   return limit;
 }
 

@@ -19,6 +19,10 @@ export async function getHealth(_request: ApiRequest, deps: ApiDependencies): Pr
       eventsInFlight: deps.inFlight?.() ?? 0,
     });
   } catch (error) {
-    return json(503, { status: 'unavailable', storage: 'unreachable', message: (error as Error).message });
+    return json(503, {
+      status: 'unavailable',
+      storage: 'unreachable',
+      message: (error as Error).message,
+    });
   }
 }

@@ -44,7 +44,11 @@ export function bodyFormatOf(contentType: string | null): BodyFormat {
 
 export function splitEvents(body: Buffer, format: BodyFormat): Buffer[] {
   if (body.length > MAX_REQUEST_BYTES) {
-    throw new BodyError(413, 'too-large', `request body is ${body.length} bytes; the limit is ${MAX_REQUEST_BYTES}`);
+    throw new BodyError(
+      413,
+      'too-large',
+      `request body is ${body.length} bytes; the limit is ${MAX_REQUEST_BYTES}`,
+    );
   }
   if (format === 'ndjson') {
     const lines: Buffer[] = [];
@@ -52,7 +56,8 @@ export function splitEvents(body: Buffer, format: BodyFormat): Buffer[] {
     for (let i = 0; i <= body.length; i++) {
       if (i === body.length || body[i] === 0x0a) {
         let line = body.subarray(start, i);
-        if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+        if (line.length > 0 && line[line.length - 1] === 0x0d)
+          line = line.subarray(0, line.length - 1);
         if (line.toString('utf8').trim() !== '') lines.push(line);
         start = i + 1;
       }
@@ -64,25 +69,44 @@ export function splitEvents(body: Buffer, format: BodyFormat): Buffer[] {
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new BodyError(400, 'invalid-json', `the body is not valid JSON: ${(error as Error).message}`);
+    throw new BodyError(
+      400,
+      'invalid-json',
+      `the body is not valid JSON: ${(error as Error).message}`,
+    );
   }
   if (Array.isArray(parsed)) {
-    if (format === 'single') throw new BodyError(400, 'not-an-event', 'application/cloudevents+json carries one event, not an array');
+    if (format === 'single')
+      throw new BodyError(
+        400,
+        'not-an-event',
+        'application/cloudevents+json carries one event, not an array',
+      );
     if (parsed.length === 0) throw new BodyError(400, 'empty', 'the batch holds no events');
     return parsed.map((item) => Buffer.from(JSON.stringify(item) ?? 'null', 'utf8'));
   }
   if (typeof parsed !== 'object' || parsed === null) {
-    throw new BodyError(400, 'not-an-event', 'the body must be a JSON object (one event) or an array of events');
+    throw new BodyError(
+      400,
+      'not-an-event',
+      'the body must be a JSON object (one event) or an array of events',
+    );
   }
   return [body];
 }
 
 /** The tenant and partition key an event names, read without validating it (the pipeline validates). */
-export function routingOf(event: Buffer): { tenant: string | undefined; partitionKey: string | undefined } {
+export function routingOf(event: Buffer): {
+  tenant: string | undefined;
+  partitionKey: string | undefined;
+} {
   try {
     const value = JSON.parse(event.toString('utf8')) as Record<string, unknown>;
     const tenant = typeof value.tenantid === 'string' ? value.tenantid : undefined;
-    const explicit = typeof value.partitionkey === 'string' && value.partitionkey !== '' ? value.partitionkey : undefined;
+    const explicit =
+      typeof value.partitionkey === 'string' && value.partitionkey !== ''
+        ? value.partitionkey
+        : undefined;
     return { tenant, partitionKey: explicit ?? tenant };
   } catch {
     return { tenant: undefined, partitionKey: undefined };

@@ -20,10 +20,23 @@ export interface ApiResponse {
 }
 
 /** An error body that says what was wrong, where, and what to do. */
-export function problem(status: number, error: string, message: string, extra: Record<string, unknown> = {}): ApiResponse {
-  return { status, headers: { 'content-type': 'application/json' }, jsonBody: { error, message, ...extra } };
+export function problem(
+  status: number,
+  error: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): ApiResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json' },
+    jsonBody: { error, message, ...extra },
+  };
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): ApiResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, jsonBody: body };
 }

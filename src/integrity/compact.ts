@@ -41,12 +41,38 @@ export function appendLeaf(
   onCompleted?: (node: CompletedNode) => void,
 ): Frontier {
   assertHash('leaf hash', leafHash);
+  return merge(frontier, 0, leafHash, onCompleted);
+}
+
+/**
+ * Appends a complete subtree of 2^level leaves by its root hash, as if its leaves were appended one by
+ * one. Requires the frontier's size to be a multiple of 2^level (the subtree starts at an aligned
+ * position), which holds for every node of rangeNodes(size, end). Lets a verifier that holds the
+ * frontier of [0, begin) and the nodes covering [begin, end) compute the root of [0, end).
+ */
+export function appendSubtree(frontier: Frontier, level: number, hash: Uint8Array): Frontier {
+  assertTreeNumber('level', level);
+  assertHash('subtree hash', hash);
+  if (frontier.size % 2 ** level !== 0) {
+    throw new FrontierFormatError(
+      `a subtree of level ${level} cannot start at leaf ${frontier.size}: not a multiple of ${2 ** level}`,
+    );
+  }
+  return merge(frontier, level, hash);
+}
+
+function merge(
+  frontier: Frontier,
+  startLevel: number,
+  subtreeHash: Uint8Array,
+  onCompleted?: (node: CompletedNode) => void,
+): Frontier {
   const hashes = frontier.hashes.slice();
-  let hash: Uint8Array = leafHash;
-  let level = 0;
-  let index = frontier.size;
+  let hash: Uint8Array = subtreeHash;
+  let level = startLevel;
+  let index = frontier.size / 2 ** level;
   onCompleted?.({ level, index, hash });
-  // Each set low bit of the old size is a complete left sibling waiting for this subtree.
+  // Each set bit of the old size at or above this level is a complete left sibling waiting for it.
   while (Math.floor(frontier.size / 2 ** level) % 2 === 1) {
     const left = hashes.pop();
     if (left === undefined) throw new FrontierFormatError('fewer hashes than set bits in size');
@@ -56,7 +82,7 @@ export function appendLeaf(
     onCompleted?.({ level, index, hash });
   }
   hashes.push(hash);
-  return { size: frontier.size + 1, hashes };
+  return { size: frontier.size + 2 ** startLevel, hashes };
 }
 
 /** Appends leaves in order and returns the new frontier with every node completed on the way. */

@@ -66,6 +66,15 @@ export function tilePath(tile: TileId, width: number): string {
   return `tile/${tile.level}/${encoded}${partial}`;
 }
 
+/**
+ * How many hashes tile (L, N) holds in the tree of treeSize leaves: the complete nodes of tree level 8L
+ * from index 256N on, at most 256. Zero when the tree does not reach the tile yet.
+ */
+export function tileWidthAt(tile: TileId, treeSize: number): number {
+  const nodes = Math.floor(treeSize / 2 ** (tile.level * TILE_HEIGHT));
+  return Math.max(0, Math.min(TILE_WIDTH, nodes - tile.index * TILE_WIDTH));
+}
+
 /** Where a node's hash lives: the tile, and the positions of the tile hashes it is computed from. */
 export function tileForNode(id: NodeId): { tile: TileId; first: number; count: number } {
   const level = Math.floor(id.level / TILE_HEIGHT);

@@ -14,7 +14,8 @@ export function canonicalJson(value: unknown): string {
     case 'string':
       return quote(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`cannot canonicalize non-finite number ${value}`);
+      if (!Number.isFinite(value))
+        throw new TypeError(`cannot canonicalize non-finite number ${value}`);
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
@@ -46,6 +47,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Characters JSON.stringify escapes: quote, backslash, C0 controls, and (possibly lone) surrogates. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function quote(text: string): string {
@@ -65,6 +67,7 @@ function quotedKey(key: string): string {
 }
 
 function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  for (let i = 1; i < keys.length; i++)
+    if ((keys[i - 1] as string) > (keys[i] as string)) return false;
   return true;
 }

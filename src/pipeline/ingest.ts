@@ -1,6 +1,11 @@
 import type { StorageClients } from '../store/clients';
 import { claimIdentities, type IdentityClaim } from '../store/identity-claims';
-import { readLogState, writeLogState, type PartitionLogState, type SequenceGap } from '../store/log-state';
+import {
+  readLogState,
+  writeLogState,
+  type PartitionLogState,
+  type SequenceGap,
+} from '../store/log-state';
 import { submitUpserts } from '../store/table-batch';
 import { appendToSegment } from '../store/archive';
 import { writeDeadLetter } from '../store/deadletter';
@@ -24,7 +29,11 @@ export interface IngestDependencies {
    * Extends the Merkle frontier with the batch's leaves and persists the tree nodes proofs will need; runs
    * before the log state advances. Returns the new serialized frontier.
    */
-  appendLeaves?: (partitionId: string, state: PartitionLogState, leafHashes: Buffer[]) => Promise<string>;
+  appendLeaves?: (
+    partitionId: string,
+    state: PartitionLogState,
+    leafHashes: Buffer[],
+  ) => Promise<string>;
   /** Tenants this process has already registered in the tenant list; only new ones cost a write. */
   knownTenants?: Set<string>;
 }
@@ -46,7 +55,9 @@ export async function ingestPartitionBatch(
   const ordered = [...delivered].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
   for (const item of ordered) {
     if (item.partitionId !== partitionId) {
-      throw new Error(`event ${item.sequenceNumber} belongs to partition ${item.partitionId}, not ${partitionId}`);
+      throw new Error(
+        `event ${item.sequenceNumber} belongs to partition ${item.partitionId}, not ${partitionId}`,
+      );
     }
   }
   for (let race = 1; ; race++) {
@@ -81,7 +92,8 @@ async function attempt(
       fresh.push(item);
     }
   }
-  if (fresh.length === 0) return ordered.map((item) => outcomes.get(item.sequenceNumber) as EventOutcome);
+  if (fresh.length === 0)
+    return ordered.map((item) => outcomes.get(item.sequenceNumber) as EventOutcome);
 
   const { prepared, rejected } = prepareEvents(fresh, deps.redact);
 
@@ -92,7 +104,10 @@ async function attempt(
     const key = `${item.event.tenantid}\n${item.event.source}\n${item.event.id}`;
     const first = firstByIdentity.get(key);
     if (first) {
-      outcomes.set(item.delivered.sequenceNumber, duplicateOutcome(item, partitionId, first.delivered.sequenceNumber));
+      outcomes.set(
+        item.delivered.sequenceNumber,
+        duplicateOutcome(item, partitionId, first.delivered.sequenceNumber),
+      );
     } else {
       firstByIdentity.set(key, item);
       candidates.push(item);
@@ -123,10 +138,18 @@ async function attempt(
     }
   });
 
-  const writeSet = buildWriteSet(accepted, partitionId, state.nextIndex, deps.region, deps.retention);
+  const writeSet = buildWriteSet(
+    accepted,
+    partitionId,
+    state.nextIndex,
+    deps.region,
+    deps.retention,
+  );
   const now = deps.clock();
   await Promise.all([
-    ...[...writeSet.entities.values()].map((actions) => submitUpserts(clients.tables.events, actions)),
+    ...[...writeSet.entities.values()].map((actions) =>
+      submitUpserts(clients.tables.events, actions),
+    ),
     ...writeSet.segments.map((segment) =>
       appendToSegment(clients.containers.archive, {
         blobName: segment.blobName,
@@ -170,7 +193,9 @@ async function attempt(
     });
   }
 
-  const newTenants = new Set(accepted.map((item) => item.event.tenantid).filter((t) => !deps.knownTenants?.has(t)));
+  const newTenants = new Set(
+    accepted.map((item) => item.event.tenantid).filter((t) => !deps.knownTenants?.has(t)),
+  );
   if (newTenants.size > 0) {
     await registerTenants(clients.tables.state, newTenants, now);
     for (const tenant of newTenants) deps.knownTenants?.add(tenant);
@@ -197,7 +222,11 @@ async function attempt(
   return ordered.map((item) => outcomes.get(item.sequenceNumber) as EventOutcome);
 }
 
-function duplicateOutcome(item: PreparedEvent, partitionId: string, sequenceNumber: number): EventOutcome {
+function duplicateOutcome(
+  item: PreparedEvent,
+  partitionId: string,
+  sequenceNumber: number,
+): EventOutcome {
   return {
     sequenceNumber: item.delivered.sequenceNumber,
     status: 'duplicate',
@@ -212,7 +241,11 @@ function duplicateOutcome(item: PreparedEvent, partitionId: string, sequenceNumb
  * before the consumer caught up, or a consumer starting at the latest offset). The first batch a partition
  * ever sees starts the log wherever it starts.
  */
-function sequenceGaps(lastHandled: number, fresh: readonly DeliveredEvent[], now: Date): SequenceGap[] {
+function sequenceGaps(
+  lastHandled: number,
+  fresh: readonly DeliveredEvent[],
+  now: Date,
+): SequenceGap[] {
   const gaps: SequenceGap[] = [];
   let previous = lastHandled;
   for (const item of fresh) {

@@ -34,7 +34,11 @@ export function prepareEvents(
   for (const item of delivered) {
     const parsed = parseEvent(item.body);
     if (!parsed.ok) {
-      rejected.push({ delivered: item, reason: parsed.rejection, tenant: tenantNamedIn(item.body) });
+      rejected.push({
+        delivered: item,
+        reason: parsed.rejection,
+        tenant: tenantNamedIn(item.body),
+      });
       continue;
     }
     // Derive from the original statement: redaction may hash parameters but never the SQL shape.
@@ -55,6 +59,10 @@ export function prepareEvents(
 }
 
 function tenantNamedIn(body: Uint8Array): string | undefined {
-  const head = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 64 * 1024)).toString('latin1');
+  const head = Buffer.from(
+    body.buffer,
+    body.byteOffset,
+    Math.min(body.byteLength, 64 * 1024),
+  ).toString('latin1');
   return TENANT_IN_BODY.exec(head)?.[1];
 }

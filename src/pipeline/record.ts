@@ -33,7 +33,9 @@ export function encodeRecord(record: AuditRecord): Buffer {
 }
 
 export function decodeRecord(bytes: Uint8Array): AuditRecord {
-  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as AuditRecord;
+  return JSON.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+  ) as AuditRecord;
 }
 
 /** RFC 6962 leaf hash of a record's canonical bytes. */

@@ -12,8 +12,12 @@ export class TriggerMetadataError extends Error {
   }
 }
 
-export function deliveredFromTrigger(messages: unknown, triggerMetadata: Record<string, unknown> | undefined): DeliveredEvent[] {
-  if (!Array.isArray(messages)) throw new TriggerMetadataError('expected an array of messages (cardinality many)');
+export function deliveredFromTrigger(
+  messages: unknown,
+  triggerMetadata: Record<string, unknown> | undefined,
+): DeliveredEvent[] {
+  if (!Array.isArray(messages))
+    throw new TriggerMetadataError('expected an array of messages (cardinality many)');
   const metadata = triggerMetadata ?? {};
   const partitionId = partitionIdOf(metadata);
   const sequenceNumbers = arrayOf(metadata, 'sequenceNumberArray', messages.length);
@@ -23,11 +27,15 @@ export function deliveredFromTrigger(messages: unknown, triggerMetadata: Record<
   return messages.map((message, i) => {
     const sequenceNumber = Number(sequenceNumbers[i]);
     if (!Number.isSafeInteger(sequenceNumber) || sequenceNumber < 0) {
-      throw new TriggerMetadataError(`sequenceNumberArray[${i}] is not a sequence number: ${String(sequenceNumbers[i])}`);
+      throw new TriggerMetadataError(
+        `sequenceNumberArray[${i}] is not a sequence number: ${String(sequenceNumbers[i])}`,
+      );
     }
     const enqueuedTime = new Date(String(enqueuedTimes[i]));
     if (Number.isNaN(enqueuedTime.getTime())) {
-      throw new TriggerMetadataError(`enqueuedTimeUtcArray[${i}] is not a time: ${String(enqueuedTimes[i])}`);
+      throw new TriggerMetadataError(
+        `enqueuedTimeUtcArray[${i}] is not a time: ${String(enqueuedTimes[i])}`,
+      );
     }
     const partitionKey = partitionKeys?.[i];
     return {
@@ -49,14 +57,16 @@ function partitionIdOf(metadata: Record<string, unknown>): string {
     throw new TriggerMetadataError('partitionContext.partitionId is missing');
   }
   const id = String(value);
-  if (!/^[0-9]{1,4}$/.test(id)) throw new TriggerMetadataError(`partition id "${id}" is not a partition number`);
+  if (!/^[0-9]{1,4}$/.test(id))
+    throw new TriggerMetadataError(`partition id "${id}" is not a partition number`);
   return id;
 }
 
 function arrayOf(metadata: Record<string, unknown>, name: string, length: number): unknown[] {
   const value = metadata[name];
   if (!Array.isArray(value)) throw new TriggerMetadataError(`${name} is missing`);
-  if (value.length !== length) throw new TriggerMetadataError(`${name} has ${value.length} entries for ${length} messages`);
+  if (value.length !== length)
+    throw new TriggerMetadataError(`${name} has ${value.length} entries for ${length} messages`);
   return value;
 }
 

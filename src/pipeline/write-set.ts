@@ -8,7 +8,12 @@ import { encodeRecord, recordLeafHash, type AuditRecord } from './record';
 /** Which retention class an event belongs to, and the tags a segment of that class carries. */
 export interface Retention {
   classify(tenant: string, eventType: string): string;
-  segmentTags(tenant: string, retentionClass: string, hourStart: Date, eventTypes: readonly string[]): Record<string, string>;
+  segmentTags(
+    tenant: string,
+    retentionClass: string,
+    hourStart: Date,
+    eventTypes: readonly string[],
+  ): Record<string, string>;
 }
 
 export interface SegmentWrite {
@@ -48,7 +53,13 @@ export function buildWriteSet(
   const entities = new Map<string, SizedAction[]>();
   const segmentRecords = new Map<
     string,
-    { tenant: string; retentionClass: string; hour: Date; eventTypes: Set<string>; records: FrameRecord[] }
+    {
+      tenant: string;
+      retentionClass: string;
+      hour: Date;
+      eventTypes: Set<string>;
+      records: FrameRecord[];
+    }
   >();
   const leafHashes: Buffer[] = [];
   const indexes: number[] = [];
@@ -72,7 +83,13 @@ export function buildWriteSet(
     leafHashes.push(leafHash);
     indexes.push(index);
 
-    const { entity, bytes: estimate } = toHotEntity(item.eventPartitionKey, item.eventRowKey, record, bytes, leafHash);
+    const { entity, bytes: estimate } = toHotEntity(
+      item.eventPartitionKey,
+      item.eventRowKey,
+      record,
+      bytes,
+      leafHash,
+    );
     const group = entities.get(item.eventPartitionKey);
     const action: SizedAction = { action: ['upsert', entity, 'Replace'], bytes: estimate };
     if (group) group.push(action);
@@ -80,7 +97,12 @@ export function buildWriteSet(
 
     const tenant = item.event.tenantid;
     const retentionClass = retention.classify(tenant, item.event.type);
-    const blobName = segmentBlobName(tenant, partitionId, item.delivered.enqueuedTime, retentionClass);
+    const blobName = segmentBlobName(
+      tenant,
+      partitionId,
+      item.delivered.enqueuedTime,
+      retentionClass,
+    );
     const segment = segmentRecords.get(blobName);
     if (segment) {
       segment.records.push({ logIndex: index, bytes });

@@ -28,18 +28,30 @@ interface TokenBody {
  * with HMAC-SHA256. A forged token, a token used with another query, or a token replayed by a key with
  * other tenants is refused; the cursor's tenant is also re-checked against the caller's grant.
  */
-export function sealCursor(cursor: Cursor, queryHash: string, grantHash: string, key: Uint8Array): string {
+export function sealCursor(
+  cursor: Cursor,
+  queryHash: string,
+  grantHash: string,
+  key: Uint8Array,
+): string {
   const body: TokenBody = { v: 1, c: cursor, q: queryHash, g: grantHash };
   const payload = Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
   return `${payload}.${createHmac('sha256', key).update(payload).digest('base64url')}`;
 }
 
-export function openCursor(token: string, queryHash: string, grantHash: string, key: Uint8Array): Cursor {
+export function openCursor(
+  token: string,
+  queryHash: string,
+  grantHash: string,
+  key: Uint8Array,
+): Cursor {
   const [payload, signature, extra] = token.split('.');
-  if (payload === undefined || signature === undefined || extra !== undefined) throw new ContinuationTokenError('malformed');
+  if (payload === undefined || signature === undefined || extra !== undefined)
+    throw new ContinuationTokenError('malformed');
   const expected = createHmac('sha256', key).update(payload).digest();
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ContinuationTokenError('signature does not match');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new ContinuationTokenError('signature does not match');
   let body: TokenBody;
   try {
     body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as TokenBody;
@@ -47,6 +59,7 @@ export function openCursor(token: string, queryHash: string, grantHash: string, 
     throw new ContinuationTokenError('malformed');
   }
   if (body.q !== queryHash) throw new ContinuationTokenError('it was issued for a different query');
-  if (body.g !== grantHash) throw new ContinuationTokenError('it was issued to a caller with other tenants');
+  if (body.g !== grantHash)
+    throw new ContinuationTokenError('it was issued to a caller with other tenants');
   return body.c;
 }

@@ -22,24 +22,73 @@ const TIME_WIDTH = 15;
 const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 /**
+ * The keys a tenant's read may return: partitions (tenant and hour) and rows (event time) the plan can
+ * match, after `after` when given. partitionFilter sends this range to Table; the archive reader
+ * (src/query/archive-reader.ts) applies the same range to archived records, so both tiers select alike.
+ */
+export interface KeyRange {
+  partitionFrom: string;
+  /** Inclusive when the plan has an end time, exclusive (`tenant|~`) otherwise. */
+  partitionTo: string;
+  partitionToInclusive: boolean;
+  rowFrom: string | undefined;
+  rowTo: string | undefined;
+  after: { partitionKey: string; rowKey: string } | undefined;
+}
+
+export function keyRange(tenant: string, plan: QueryPlan, after: Cursor | undefined): KeyRange {
+  return {
+    partitionFrom: `${tenant}|${plan.from ? hourBucket(plan.from) : ''}`,
+    partitionTo: plan.to
+      ? `${tenant}|${hourBucket(new Date(plan.to.getTime() - 1))}`
+      : `${tenant}|~`,
+    partitionToInclusive: plan.to !== undefined,
+    // Row keys start with the event time in milliseconds, so the same bounds hold in every partition.
+    rowFrom: plan.from ? padNumber(plan.from.getTime(), TIME_WIDTH) : undefined,
+    rowTo: plan.to ? padNumber(plan.to.getTime(), TIME_WIDTH) : undefined,
+    after: after ? { partitionKey: after.partitionKey, rowKey: after.rowKey } : undefined,
+  };
+}
+
+/** Whether a row with these keys lies in the range, compared as Table compares keys (ordinal strings). */
+export function inKeyRange(range: KeyRange, partitionKey: string, rowKey: string): boolean {
+  if (partitionKey < range.partitionFrom) return false;
+  if (
+    range.partitionToInclusive
+      ? partitionKey > range.partitionTo
+      : partitionKey >= range.partitionTo
+  )
+    return false;
+  if (range.rowFrom !== undefined && rowKey < range.rowFrom) return false;
+  if (range.rowTo !== undefined && rowKey >= range.rowTo) return false;
+  if (range.after) {
+    const { partitionKey: afterPartition, rowKey: afterRow } = range.after;
+    return partitionKey > afterPartition || (partitionKey === afterPartition && rowKey > afterRow);
+  }
+  return true;
+}
+
+/**
  * The OData filter that confines a tenant's read to the partitions (tenant and hour) and rows (event time)
  * the plan can match, resuming after `after` when given. Returns the filter and the comparisons it used.
  */
-export function partitionFilter(tenant: string, plan: QueryPlan, after: Cursor | undefined): { filter: string; comparisons: number } {
+export function partitionFilter(
+  tenant: string,
+  plan: QueryPlan,
+  after: Cursor | undefined,
+): { filter: string; comparisons: number } {
+  const range = keyRange(tenant, plan, after);
   const parts: string[] = [];
-  parts.push(`PartitionKey ge ${quote(`${tenant}|${plan.from ? hourBucket(plan.from) : ''}`)}`);
+  parts.push(`PartitionKey ge ${quote(range.partitionFrom)}`);
   parts.push(
-    plan.to
-      ? `PartitionKey le ${quote(`${tenant}|${hourBucket(new Date(plan.to.getTime() - 1))}`)}`
-      : `PartitionKey lt ${quote(`${tenant}|~`)}`,
+    `PartitionKey ${range.partitionToInclusive ? 'le' : 'lt'} ${quote(range.partitionTo)}`,
   );
-  // Row keys start with the event time in milliseconds, so the same bounds hold in every partition.
-  if (plan.from) parts.push(`RowKey ge ${quote(padNumber(plan.from.getTime(), TIME_WIDTH))}`);
-  if (plan.to) parts.push(`RowKey lt ${quote(padNumber(plan.to.getTime(), TIME_WIDTH))}`);
+  if (range.rowFrom !== undefined) parts.push(`RowKey ge ${quote(range.rowFrom)}`);
+  if (range.rowTo !== undefined) parts.push(`RowKey lt ${quote(range.rowTo)}`);
   let comparisons = parts.length;
-  if (after) {
+  if (range.after) {
     parts.push(
-      `(PartitionKey gt ${quote(after.partitionKey)} or (PartitionKey eq ${quote(after.partitionKey)} and RowKey gt ${quote(after.rowKey)}))`,
+      `(PartitionKey gt ${quote(range.after.partitionKey)} or (PartitionKey eq ${quote(range.after.partitionKey)} and RowKey gt ${quote(range.after.rowKey)}))`,
     );
     comparisons += 3;
   }
@@ -65,10 +114,14 @@ export async function queryHotStore(
     const tenant = tenants[t] as string;
     const resume = after && after.tenant === tenant ? after : undefined;
     const bounds = partitionFilter(tenant, plan, resume);
-    const pushdown = plan.filter ? toODataFilter(plan.filter, { maxComparisons: MAX_ODATA_COMPARISONS - bounds.comparisons }) : undefined;
+    const pushdown = plan.filter
+      ? toODataFilter(plan.filter, { maxComparisons: MAX_ODATA_COMPARISONS - bounds.comparisons })
+      : undefined;
     const filter = pushdown === undefined ? bounds.filter : `${bounds.filter} and (${pushdown})`;
     const pageSize = Math.min(1000, Math.max(100, limit * 2));
-    const pages = table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize });
+    const pages = table
+      .listEntities({ queryOptions: { filter } })
+      .byPage({ maxPageSize: pageSize });
     for await (const page of pages) {
       stats.requests++;
       for (const entity of page) {
@@ -77,7 +130,11 @@ export async function queryHotStore(
         if (plan.filter && !evaluate(plan.filter, row)) continue;
         rows.push(row);
         if (rows.length >= limit) {
-          return { rows, next: { tenant, partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) }, stats };
+          return {
+            rows,
+            next: { tenant, partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) },
+            stats,
+          };
         }
       }
     }

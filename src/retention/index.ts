@@ -5,6 +5,7 @@ import type { Retention } from '../pipeline/write-set';
 export function retentionFromPolicy(policy: RetentionPolicy): Retention {
   return {
     classify: (tenant, eventType) => classify(policy, tenant, eventType),
-    segmentTags: (tenant, _retentionClass, hourStart, eventTypes) => blobTagsFor(policy, tenant, { hourStart, eventTypes }),
+    segmentTags: (tenant, _retentionClass, hourStart, eventTypes) =>
+      blobTagsFor(policy, tenant, { hourStart, eventTypes }),
   };
 }

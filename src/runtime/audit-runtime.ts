@@ -1,5 +1,10 @@
 import { storageTargetFromSettings, optionalSetting } from '../config/settings';
-import { createStorageClients, ensureStorage, type StorageClientOptions, type StorageClients } from '../store/clients';
+import {
+  createStorageClients,
+  ensureStorage,
+  type StorageClientOptions,
+  type StorageClients,
+} from '../store/clients';
 import type { IngestDependencies } from '../pipeline/ingest';
 import { createRedactor, redactionPolicyFromSettings } from '../redact';
 import type { ApiDependencies } from '../http/dependencies';
@@ -30,7 +35,10 @@ export interface RuntimeOptions extends StorageClientOptions {
 }
 
 /** Builds the runtime and makes sure every table and container exists. */
-export async function createAuditRuntime(env: NodeJS.ProcessEnv, options: RuntimeOptions): Promise<AuditRuntime> {
+export async function createAuditRuntime(
+  env: NodeJS.ProcessEnv,
+  options: RuntimeOptions,
+): Promise<AuditRuntime> {
   const clients = createStorageClients(storageTargetFromSettings(env), options);
   await ensureStorage(clients);
   const clock = options.clock ?? (() => new Date());

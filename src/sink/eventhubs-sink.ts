@@ -27,7 +27,8 @@ export class EventHubsSink implements EventSink {
         if (!batch.tryAdd(data)) {
           await this.producer.sendBatch(batch);
           batch = await this.producer.createBatch(key === '' ? {} : { partitionKey: key });
-          if (!batch.tryAdd(data)) throw new Error('an event is larger than the largest batch Event Hubs accepts');
+          if (!batch.tryAdd(data))
+            throw new Error('an event is larger than the largest batch Event Hubs accepts');
         }
       }
       if (batch.count > 0) await this.producer.sendBatch(batch);
@@ -35,7 +36,12 @@ export class EventHubsSink implements EventSink {
     return events.map((event) => {
       const parsed = parseEvent(event.body);
       if (!parsed.ok) return { status: 'rejected', reason: parsed.rejection, queued: true };
-      return { status: 'accepted', eventId: parsed.event.id, tenant: parsed.event.tenantid, queued: true };
+      return {
+        status: 'accepted',
+        eventId: parsed.event.id,
+        tenant: parsed.event.tenantid,
+        queued: true,
+      };
     });
   }
 
@@ -48,18 +54,26 @@ export class EventHubsSink implements EventSink {
  * The connection setting the Event Hubs trigger uses (`EVENTHUB_CONNECTION`): a connection string, or
  * `EVENTHUB_CONNECTION__fullyQualifiedNamespace` for identity-based access.
  */
-export function eventHubsSinkFromSettings(env: NodeJS.ProcessEnv, credential?: TokenCredential): EventHubsSink | undefined {
+export function eventHubsSinkFromSettings(
+  env: NodeJS.ProcessEnv,
+  credential?: TokenCredential,
+): EventHubsSink | undefined {
   const hub = env.EVENTHUB_NAME?.trim() || 'audit';
   const connectionString = env.EVENTHUB_CONNECTION?.trim();
   if (connectionString) {
     if (!/Endpoint=sb:\/\//i.test(connectionString)) {
-      throw new SettingsError('EVENTHUB_CONNECTION', 'is not an Event Hubs connection string (expected Endpoint=sb://…)');
+      throw new SettingsError(
+        'EVENTHUB_CONNECTION',
+        'is not an Event Hubs connection string (expected Endpoint=sb://…)',
+      );
     }
     return new EventHubsSink(new EventHubProducerClient(connectionString, hub));
   }
   const namespace = env.EVENTHUB_CONNECTION__fullyQualifiedNamespace?.trim();
   if (namespace) {
-    return new EventHubsSink(new EventHubProducerClient(namespace, hub, credential ?? new DefaultAzureCredential()));
+    return new EventHubsSink(
+      new EventHubProducerClient(namespace, hub, credential ?? new DefaultAzureCredential()),
+    );
   }
   return undefined;
 }

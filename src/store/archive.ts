@@ -27,7 +27,10 @@ const MAX_COMMIT_ATTEMPTS = 16;
  * three requests, and the ETag read after staging is the one the commit is conditioned on. The commit is
  * conditional, so concurrent writers cannot drop each other's blocks.
  */
-export async function appendToSegment(container: ContainerClient, append: SegmentAppend): Promise<void> {
+export async function appendToSegment(
+  container: ContainerClient,
+  append: SegmentAppend,
+): Promise<void> {
   const blob = container.getBlockBlobClient(append.blobName);
   let pending = append.records;
   let frame = append.frame ?? encodeFrame(pending);
@@ -49,7 +52,11 @@ export async function appendToSegment(container: ContainerClient, append: Segmen
     if (committedIds.includes(blockId)) return;
     const covered = committedIds.map((id) => rangeOfBlockId(id));
     const uncovered = pending.filter(
-      (record) => !covered.some((range) => range !== undefined && record.logIndex >= range.first && record.logIndex <= range.last),
+      (record) =>
+        !covered.some(
+          (range) =>
+            range !== undefined && record.logIndex >= range.first && record.logIndex <= range.last,
+        ),
     );
     if (uncovered.length === 0) return;
     if (uncovered.length < pending.length) {
@@ -62,7 +69,10 @@ export async function appendToSegment(container: ContainerClient, append: Segmen
       await blob.commitBlockList([...committedIds, blockId].sort(byFirstIndex), {
         // No committed block yet: the segment must still not exist when we commit (a blob holding only
         // staged blocks does not exist yet, for Azure and for the emulator alike).
-        conditions: committedIds.length === 0 || etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: etag },
+        conditions:
+          committedIds.length === 0 || etag === undefined
+            ? { ifNoneMatch: '*' }
+            : { ifMatch: etag },
         blobHTTPHeaders: { blobContentType: SEGMENT_CONTENT_TYPE },
         ...(append.tags ? { tags: append.tags } : {}),
       });
@@ -71,7 +81,10 @@ export async function appendToSegment(container: ContainerClient, append: Segmen
       // 412/409: another writer committed since we read. InvalidBlockList: its commit discarded the block we
       // had staged (a commit garbage-collects uncommitted blocks it does not name). Both: stage and read again.
       const status = statusOf(error);
-      const lost = status === 412 || status === 409 || (isRestError(error) && error.code === 'InvalidBlockList');
+      const lost =
+        status === 412 ||
+        status === 409 ||
+        (isRestError(error) && error.code === 'InvalidBlockList');
       if (lost && attempt < MAX_COMMIT_ATTEMPTS) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
         continue;

@@ -1,4 +1,9 @@
-import { TableClient, TableServiceClient, AzureNamedKeyCredential, type TableServiceClientOptions } from '@azure/data-tables';
+import {
+  TableClient,
+  TableServiceClient,
+  AzureNamedKeyCredential,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
 import {
   BlobServiceClient,
   ContainerClient,
@@ -13,7 +18,11 @@ import type { StorageTarget } from '../config/settings';
 import { CONTAINERS, TABLES } from './names';
 
 export interface StorageClients {
-  readonly tables: { readonly events: TableClient; readonly ids: TableClient; readonly state: TableClient };
+  readonly tables: {
+    readonly events: TableClient;
+    readonly ids: TableClient;
+    readonly state: TableClient;
+  };
   readonly containers: {
     readonly archive: ContainerClient;
     readonly deadletter: ContainerClient;
@@ -50,7 +59,9 @@ export function parseStorageConnectionString(connectionString: string): Connecti
   const accountName = parts.get('accountname');
   const accountKey = parts.get('accountkey');
   if (!accountName || !accountKey) {
-    throw new Error('storage connection string needs AccountName and AccountKey (SAS-only strings are not supported)');
+    throw new Error(
+      'storage connection string needs AccountName and AccountKey (SAS-only strings are not supported)',
+    );
   }
   const protocol = parts.get('defaultendpointsprotocol') ?? 'https';
   const suffix = parts.get('endpointsuffix') ?? 'core.windows.net';
@@ -62,7 +73,10 @@ export function parseStorageConnectionString(connectionString: string): Connecti
   };
 }
 
-export function createStorageClients(target: StorageTarget, options: StorageClientOptions = {}): StorageClients {
+export function createStorageClients(
+  target: StorageTarget,
+  options: StorageClientOptions = {},
+): StorageClients {
   const retryOptions: StorageRetryOptions = { maxTries: options.maxTries ?? 4 };
   let blobEndpoint: string;
   let tableEndpoint: string;

@@ -36,9 +36,18 @@ export interface DeadLetterDocument {
  * Keeps a rejected event. The blob name is derived from the Event Hubs coordinates, so a redelivered
  * batch overwrites the same blob instead of filing the event twice.
  */
-export async function writeDeadLetter(container: ContainerClient, letter: DeadLetter, now: Date): Promise<string> {
+export async function writeDeadLetter(
+  container: ContainerClient,
+  letter: DeadLetter,
+  now: Date,
+): Promise<string> {
   const tenant = letter.tenant ?? UNKNOWN_TENANT;
-  const name = deadLetterBlobName(tenant, letter.partitionId, letter.sequenceNumber, letter.enqueuedTime);
+  const name = deadLetterBlobName(
+    tenant,
+    letter.partitionId,
+    letter.sequenceNumber,
+    letter.enqueuedTime,
+  );
   const document: DeadLetterDocument = {
     tenant,
     partitionId: letter.partitionId,
@@ -67,7 +76,10 @@ export interface DeadLetterQuery {
 }
 
 /** Lists dead letters, newest hours last, reading only the tenants' prefixes. */
-export async function listDeadLetters(container: ContainerClient, query: DeadLetterQuery): Promise<DeadLetterDocument[]> {
+export async function listDeadLetters(
+  container: ContainerClient,
+  query: DeadLetterQuery,
+): Promise<DeadLetterDocument[]> {
   const prefixes = query.tenants === undefined ? [''] : query.tenants.map((tenant) => `${tenant}/`);
   const found: DeadLetterDocument[] = [];
   for (const prefix of prefixes) {
@@ -91,5 +103,7 @@ export async function listDeadLetters(container: ContainerClient, query: DeadLet
 function hourOfDeadLetterName(name: string): Date | undefined {
   const match = /^[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\//.exec(name);
   if (!match) return undefined;
-  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4])));
+  return new Date(
+    Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4])),
+  );
 }

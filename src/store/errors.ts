@@ -1,7 +1,12 @@
 import { RestError } from '@azure/core-rest-pipeline';
 
 export function isRestError(error: unknown): error is RestError {
-  return error instanceof RestError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'RestError');
+  return (
+    error instanceof RestError ||
+    (typeof error === 'object' &&
+      error !== null &&
+      (error as { name?: unknown }).name === 'RestError')
+  );
 }
 
 export function statusOf(error: unknown): number | undefined {

@@ -47,7 +47,11 @@ const STATEMENT_COLUMN_CHARS = 8 * 1024;
 export function plainRow(entity: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entity)) {
-    if (typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'Int64') {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { type?: unknown }).type === 'Int64'
+    ) {
       row[key] = Number((value as { value: string }).value);
     } else {
       row[key] = value;
@@ -93,7 +97,8 @@ export function toHotEntity(
     objects: data.target?.objects?.join(','),
     statementKind: record.derived.statementKind,
     fingerprintId: record.derived.fingerprintId,
-    statementText: statementText === undefined ? undefined : statementText.slice(0, STATEMENT_COLUMN_CHARS),
+    statementText:
+      statementText === undefined ? undefined : statementText.slice(0, STATEMENT_COLUMN_CHARS),
     status: outcome?.status,
     // Table compares a property only with a literal of its own type: numeric columns are always Int64,
     // the type the query language's OData filters use.
@@ -113,7 +118,10 @@ export function toHotEntity(
     entity[`r${i}`] = bytes.subarray(i * RECORD_CHUNK_BYTES, (i + 1) * RECORD_CHUNK_BYTES);
   }
   // Columns are a few hundred bytes; the record travels base64-encoded.
-  const estimate = 1024 + (statementText === undefined ? 0 : Math.min(statementText.length, STATEMENT_COLUMN_CHARS) * 2) + Math.ceil((bytes.length * 4) / 3);
+  const estimate =
+    1024 +
+    (statementText === undefined ? 0 : Math.min(statementText.length, STATEMENT_COLUMN_CHARS) * 2) +
+    Math.ceil((bytes.length * 4) / 3);
   return { entity: entity as HotEntity, bytes: estimate };
 }
 
@@ -127,7 +135,8 @@ export function recordBytesOf(entity: Record<string, unknown>): Buffer {
   const parts: Buffer[] = [];
   for (let i = 0; i < chunks; i++) {
     const part = entity[`r${i}`];
-    if (!(part instanceof Uint8Array)) throw new Error(`hot-store row ${String(entity.rowKey)} lacks record chunk r${i}`);
+    if (!(part instanceof Uint8Array))
+      throw new Error(`hot-store row ${String(entity.rowKey)} lacks record chunk r${i}`);
     parts.push(Buffer.from(part.buffer, part.byteOffset, part.byteLength));
   }
   return Buffer.concat(parts);

@@ -73,7 +73,10 @@ function toEntity(claim: IdentityClaim): ClaimEntity {
  * redelivery of the same event ("own", same coordinates) from a different delivery ("duplicate").
  * Precondition: no two claims in the list have the same tenant, source and id.
  */
-export async function claimIdentities(table: TableClient, claims: readonly IdentityClaim[]): Promise<ClaimOutcome[]> {
+export async function claimIdentities(
+  table: TableClient,
+  claims: readonly IdentityClaim[],
+): Promise<ClaimOutcome[]> {
   const outcomes: ClaimOutcome[] = new Array(claims.length);
   const byTenant = new Map<string, number[]>();
   claims.forEach((claim, i) => {
@@ -101,7 +104,10 @@ async function claimChunk(
   while (pending.length > 0) {
     try {
       await table.submitTransaction(
-        pending.map((i): TransactionAction => ['create', { ...toEntity(claims[i] as IdentityClaim) }]),
+        pending.map((i): TransactionAction => [
+          'create',
+          { ...toEntity(claims[i] as IdentityClaim) },
+        ]),
       );
       for (const i of pending) outcomes[i] = { status: 'claimed' };
       return;
@@ -114,9 +120,16 @@ async function claimChunk(
     await Promise.all(
       pending.map(async (i) => {
         const claim = claims[i] as IdentityClaim;
-        const existing = await readClaim(table, claim.tenant, identityRowKey(claim.source, claim.eventId));
+        const existing = await readClaim(
+          table,
+          claim.tenant,
+          identityRowKey(claim.source, claim.eventId),
+        );
         if (existing === undefined) stillMissing.push(i);
-        else if (existing.partitionId === claim.partitionId && Number(existing.sequenceNumber) === claim.sequenceNumber) {
+        else if (
+          existing.partitionId === claim.partitionId &&
+          Number(existing.sequenceNumber) === claim.sequenceNumber
+        ) {
           outcomes[i] = { status: 'own' };
         } else {
           outcomes[i] = {
@@ -135,7 +148,11 @@ async function claimChunk(
   }
 }
 
-async function readClaim(table: TableClient, tenant: string, rowKey: string): Promise<ClaimEntity | undefined> {
+async function readClaim(
+  table: TableClient,
+  tenant: string,
+  rowKey: string,
+): Promise<ClaimEntity | undefined> {
   try {
     return await table.getEntity<ClaimEntity>(tenant, rowKey);
   } catch (error) {
@@ -145,7 +162,11 @@ async function readClaim(table: TableClient, tenant: string, rowKey: string): Pr
 }
 
 /** Every event with this id in the tenant (normally one; more only if two sources reuse an id). */
-export async function findByEventId(table: TableClient, tenant: string, eventId: string): Promise<IdentityClaim[]> {
+export async function findByEventId(
+  table: TableClient,
+  tenant: string,
+  eventId: string,
+): Promise<IdentityClaim[]> {
   const range = identityRowKeyRange(eventId);
   const found: IdentityClaim[] = [];
   const filter = `PartitionKey eq '${tenant.replace(/'/g, "''")}' and RowKey ge '${range.from}' and RowKey lt '${range.to}'`;

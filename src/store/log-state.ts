@@ -62,7 +62,10 @@ interface StateEntity {
   etag?: string;
 }
 
-export async function readLogState(table: TableClient, partitionId: string): Promise<PartitionLogState> {
+export async function readLogState(
+  table: TableClient,
+  partitionId: string,
+): Promise<PartitionLogState> {
   try {
     const entity = await table.getEntity<StateEntity>(STATE_PARTITION, partitionId);
     return {
@@ -97,7 +100,11 @@ export async function listLogStates(table: TableClient): Promise<PartitionLogSta
  * Writes the next state if nobody else wrote since `previous` was read.
  * Throws ConcurrentWriteError when the ETag no longer matches (or the row appeared meanwhile).
  */
-export async function writeLogState(table: TableClient, previous: PartitionLogState, next: PartitionLogState): Promise<void> {
+export async function writeLogState(
+  table: TableClient,
+  previous: PartitionLogState,
+  next: PartitionLogState,
+): Promise<void> {
   const entity = {
     partitionKey: STATE_PARTITION,
     rowKey: next.partitionId,
@@ -119,7 +126,8 @@ export async function writeLogState(table: TableClient, previous: PartitionLogSt
     }
   } catch (error) {
     const status = statusOf(error);
-    if (status === 409 || status === 412) throw new ConcurrentWriteError(`log state of partition ${next.partitionId}`);
+    if (status === 409 || status === 412)
+      throw new ConcurrentWriteError(`log state of partition ${next.partitionId}`);
     throw error;
   }
 }

@@ -16,6 +16,8 @@ export const CONTAINERS = {
   deadletter: 'audit-deadletter',
   /** Signed checkpoints, written once under immutable names. */
   checkpoints: 'audit-checkpoints',
+  /** Merkle tree tiles (c2sp.org/tlog-tiles) per region and partition, from which proofs are served. */
+  tiles: 'audit-tiles',
 } as const;
 
 /** yyyyMMddHH in UTC: the hour bucket used by hot-store partitions and archive segments. */
@@ -50,7 +52,12 @@ export function eventRowKey(eventTime: Date, partitionId: string, sequenceNumber
  * different classes go to different segments, so a segment's retention tag never depends on what later
  * blocks bring and is written with every block without reading the blob's current tags.
  */
-export function segmentBlobName(tenant: string, partitionId: string, enqueuedTime: Date, retentionClass: string): string {
+export function segmentBlobName(
+  tenant: string,
+  partitionId: string,
+  enqueuedTime: Date,
+  retentionClass: string,
+): string {
   const iso = enqueuedTime.toISOString();
   return `${tenant}/${partitionId}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}.${retentionClass}.seg`;
 }
@@ -65,7 +72,26 @@ export function hourStart(time: Date): Date {
 /** Dead letters are kept under the tenant they claim when it is well formed, `_unknown` otherwise. */
 export const UNKNOWN_TENANT = '_unknown';
 
-export function deadLetterBlobName(tenant: string, partitionId: string, sequenceNumber: number, enqueuedTime: Date): string {
+export function deadLetterBlobName(
+  tenant: string,
+  partitionId: string,
+  sequenceNumber: number,
+  enqueuedTime: Date,
+): string {
   const iso = enqueuedTime.toISOString();
   return `${tenant}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}/${partitionId}-${padNumber(sequenceNumber, SEQUENCE_WIDTH)}.json`;
 }
+
+/**
+ * Webhook subscriptions live in the state table (`TABLES.state`), each kind under partition keys of its
+ * own, so they never meet the log state (`log`) or the tenant list (`tenant`):
+ * - `webhook-sub|<tenant>` / `<subscription id>`: one subscription of a tenant;
+ * - `webhook-cursor` / `<tenant>|<partition>`: how far the dispatcher has matched a tenant's records of
+ *   one Event Hubs partition;
+ * - `webhook-out|<subscription id>` / `pending|…` or `failed|…`: the subscription's delivery outbox.
+ */
+export const WEBHOOK_PARTITIONS = {
+  subscriptionsPrefix: 'webhook-sub|',
+  cursors: 'webhook-cursor',
+  outboxPrefix: 'webhook-out|',
+} as const;

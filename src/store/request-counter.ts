@@ -1,4 +1,9 @@
-import { createDefaultHttpClient, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import {
+  createDefaultHttpClient,
+  type HttpClient,
+  type PipelineRequest,
+  type PipelineResponse,
+} from '@azure/core-rest-pipeline';
 
 /**
  * An HTTP client for the storage SDKs' transport seam that counts the requests they send (the benchmark's

@@ -38,10 +38,14 @@ export class SegmentFormatError extends Error {
 const dictionary = Buffer.from(ARCHIVE_DICTIONARY_V1, 'utf8');
 
 /** Precondition: records are non-empty and sorted by log index. */
-export function encodeFrame(records: readonly FrameRecord[], codec: Codec = Codec.DeflateDictV1): Buffer {
+export function encodeFrame(
+  records: readonly FrameRecord[],
+  codec: Codec = Codec.DeflateDictV1,
+): Buffer {
   const first = records[0];
   const last = records[records.length - 1];
-  if (first === undefined || last === undefined) throw new RangeError('a frame needs at least one record');
+  if (first === undefined || last === undefined)
+    throw new RangeError('a frame needs at least one record');
   let rawLength = 0;
   for (const record of records) rawLength += 4 + record.bytes.length;
   const raw = Buffer.allocUnsafe(rawLength);
@@ -53,7 +57,12 @@ export function encodeFrame(records: readonly FrameRecord[], codec: Codec = Code
   }
   const payload =
     codec === Codec.DeflateDictV1
-      ? deflateRawSync(raw, { dictionary, level: 6, memLevel: 9, strategy: zlibConstants.Z_DEFAULT_STRATEGY })
+      ? deflateRawSync(raw, {
+          dictionary,
+          level: 6,
+          memLevel: 9,
+          strategy: zlibConstants.Z_DEFAULT_STRATEGY,
+        })
       : raw;
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   MAGIC.copy(header, 0);
@@ -90,8 +99,10 @@ export function decodeSegment(segment: Uint8Array): DecodedFrame[] {
 }
 
 export function decodeFrameAt(buffer: Buffer, offset: number): DecodedFrame {
-  if (buffer.length - offset < HEADER_BYTES) throw new SegmentFormatError(offset, 'truncated header');
-  if (!buffer.subarray(offset, offset + 4).equals(MAGIC)) throw new SegmentFormatError(offset, 'bad magic');
+  if (buffer.length - offset < HEADER_BYTES)
+    throw new SegmentFormatError(offset, 'truncated header');
+  if (!buffer.subarray(offset, offset + 4).equals(MAGIC))
+    throw new SegmentFormatError(offset, 'bad magic');
   const codec = buffer.readUInt8(offset + 4);
   const count = buffer.readUInt32BE(offset + 5);
   const firstLogIndex = Number(buffer.readBigUInt64BE(offset + 9));
@@ -99,21 +110,26 @@ export function decodeFrameAt(buffer: Buffer, offset: number): DecodedFrame {
   const rawLength = buffer.readUInt32BE(offset + 25);
   const payloadLength = buffer.readUInt32BE(offset + 29);
   const payloadStart = offset + HEADER_BYTES;
-  if (buffer.length - payloadStart < payloadLength) throw new SegmentFormatError(offset, 'truncated payload');
+  if (buffer.length - payloadStart < payloadLength)
+    throw new SegmentFormatError(offset, 'truncated payload');
   const payload = buffer.subarray(payloadStart, payloadStart + payloadLength);
   let raw: Buffer;
   if (codec === Codec.DeflateDictV1) {
     try {
       raw = inflateRawSync(payload, { dictionary });
     } catch (error) {
-      throw new SegmentFormatError(offset, `payload does not decompress: ${(error as Error).message}`);
+      throw new SegmentFormatError(
+        offset,
+        `payload does not decompress: ${(error as Error).message}`,
+      );
     }
   } else if (codec === Codec.None) {
     raw = payload;
   } else {
     throw new SegmentFormatError(offset, `unknown codec ${codec}`);
   }
-  if (raw.length !== rawLength) throw new SegmentFormatError(offset, `raw length ${raw.length}, header says ${rawLength}`);
+  if (raw.length !== rawLength)
+    throw new SegmentFormatError(offset, `raw length ${raw.length}, header says ${rawLength}`);
   const records: Buffer[] = [];
   let at = 0;
   for (let i = 0; i < count; i++) {
@@ -123,13 +139,25 @@ export function decodeFrameAt(buffer: Buffer, offset: number): DecodedFrame {
     records.push(raw.subarray(at + 4, at + 4 + length));
     at += 4 + length;
   }
-  if (at !== raw.length) throw new SegmentFormatError(offset, `${raw.length - at} trailing bytes after ${count} records`);
-  return { firstLogIndex, lastLogIndex, records, offset, encodedLength: HEADER_BYTES + payloadLength };
+  if (at !== raw.length)
+    throw new SegmentFormatError(
+      offset,
+      `${raw.length - at} trailing bytes after ${count} records`,
+    );
+  return {
+    firstLogIndex,
+    lastLogIndex,
+    records,
+    offset,
+    encodedLength: HEADER_BYTES + payloadLength,
+  };
 }
 
 /** Block ids name the log-index range a frame covers; fixed width, as Put Block List requires. */
 export function blockIdFor(firstLogIndex: number, lastLogIndex: number): string {
-  return Buffer.from(`${String(firstLogIndex).padStart(16, '0')}-${String(lastLogIndex).padStart(16, '0')}`).toString('base64');
+  return Buffer.from(
+    `${String(firstLogIndex).padStart(16, '0')}-${String(lastLogIndex).padStart(16, '0')}`,
+  ).toString('base64');
 }
 
 export function rangeOfBlockId(blockId: string): { first: number; last: number } | undefined {

@@ -16,7 +16,10 @@ export function chunkTransactions(actions: readonly SizedAction[]): TransactionA
   let current: TransactionAction[] = [];
   let currentBytes = 0;
   for (const { action, bytes } of actions) {
-    if (current.length > 0 && (current.length >= MAX_TRANSACTION_OPERATIONS || currentBytes + bytes > MAX_TRANSACTION_BYTES)) {
+    if (
+      current.length > 0 &&
+      (current.length >= MAX_TRANSACTION_OPERATIONS || currentBytes + bytes > MAX_TRANSACTION_BYTES)
+    ) {
       chunks.push(current);
       current = [];
       currentBytes = 0;
@@ -29,6 +32,9 @@ export function chunkTransactions(actions: readonly SizedAction[]): TransactionA
 }
 
 /** Submits every chunk; all are idempotent upserts, so chunks run in parallel. */
-export async function submitUpserts(table: TableClient, actions: readonly SizedAction[]): Promise<void> {
+export async function submitUpserts(
+  table: TableClient,
+  actions: readonly SizedAction[],
+): Promise<void> {
   await Promise.all(chunkTransactions(actions).map((chunk) => table.submitTransaction(chunk)));
 }

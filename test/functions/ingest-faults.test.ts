@@ -9,9 +9,15 @@ import { testBody } from '../support/events';
 
 /** 16 good events of two tenants with a rejected one among them, and a producer retry. */
 const batch = [
-  ...Array.from({ length: 8 }, (_, i) => ({ sequenceNumber: i, body: testBody(i, { tenant: 'acme' }) })),
+  ...Array.from({ length: 8 }, (_, i) => ({
+    sequenceNumber: i,
+    body: testBody(i, { tenant: 'acme' }),
+  })),
   { sequenceNumber: 8, body: Buffer.from('not json') },
-  ...Array.from({ length: 8 }, (_, i) => ({ sequenceNumber: 9 + i, body: testBody(100 + i, { tenant: 'globex' }) })),
+  ...Array.from({ length: 8 }, (_, i) => ({
+    sequenceNumber: 9 + i,
+    body: testBody(100 + i, { tenant: 'globex' }),
+  })),
   { sequenceNumber: 17, body: testBody(3, { tenant: 'acme' }) },
 ];
 const sequences = batch.map((b) => b.sequenceNumber);
@@ -32,14 +38,23 @@ describe('ingest under storage faults (Azurite)', () => {
       transport.beforeRequest = (ordinal) => {
         if (ordinal === failAt) throw new Error(`connection dropped at request ${failAt}`);
       };
-      await expect(harness.deliver('0', batch)).rejects.toThrow(`connection dropped at request ${failAt}`);
+      await expect(harness.deliver('0', batch)).rejects.toThrow(
+        `connection dropped at request ${failAt}`,
+      );
       transport.beforeRequest = undefined;
       // The retry policy re-runs the whole batch.
       const outcomes = await harness.deliver('0', batch);
       expect(outcomes.filter((o) => o.status === 'accepted')).toHaveLength(16);
       expect(outcomes[8]?.status).toBe('rejected');
-      expect(outcomes[17]).toMatchObject({ status: 'duplicate', duplicateOf: { sequenceNumber: 3 } });
-      expectPartitionInvariants(await readPartition(harness.clients, '0'), sequences, new Set([17]));
+      expect(outcomes[17]).toMatchObject({
+        status: 'duplicate',
+        duplicateOf: { sequenceNumber: 3 },
+      });
+      expectPartitionInvariants(
+        await readPartition(harness.clients, '0'),
+        sequences,
+        new Set([17]),
+      );
     }
   }, 120_000);
 
@@ -59,10 +74,18 @@ describe('ingest under storage faults (Azurite)', () => {
         }
       };
       await expect(harness.deliver('3', batch)).rejects.toThrow();
-      const ports = { blobPort: azurite.blobPort, tablePort: azurite.tablePort, queuePort: azurite.queuePort };
+      const ports = {
+        blobPort: azurite.blobPort,
+        tablePort: azurite.tablePort,
+        queuePort: azurite.queuePort,
+      };
       azurite = await startAzurite({ location, ...ports });
       await harness.deliver('3', batch);
-      expectPartitionInvariants(await readPartition(harness.clients, '3'), sequences, new Set([17]));
+      expectPartitionInvariants(
+        await readPartition(harness.clients, '3'),
+        sequences,
+        new Set([17]),
+      );
     } finally {
       await azurite.stop();
       rmSync(location, { recursive: true, force: true });

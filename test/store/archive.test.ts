@@ -4,7 +4,9 @@ import { freshStorage } from '../support/storage';
 
 const rec = (logIndex: number) => ({ logIndex, bytes: Buffer.from(`{"i":${logIndex}}`) });
 const indexesIn = (segment: Buffer) =>
-  decodeSegment(segment).flatMap((f) => f.records.map((r) => (JSON.parse(r.toString()) as { i: number }).i));
+  decodeSegment(segment).flatMap((f) =>
+    f.records.map((r) => (JSON.parse(r.toString()) as { i: number }).i),
+  );
 
 describe('appendToSegment (Azurite)', () => {
   it('grows a block blob batch by batch without rewriting committed blocks', async () => {
@@ -27,15 +29,22 @@ describe('appendToSegment (Azurite)', () => {
   it('completes a partially archived batch with only the missing records', async () => {
     const { containers } = await freshStorage();
     await appendToSegment(containers.archive, { blobName: 'seg', records: [rec(0), rec(1)] });
-    await appendToSegment(containers.archive, { blobName: 'seg', records: [rec(0), rec(1), rec(2), rec(3)] });
+    await appendToSegment(containers.archive, {
+      blobName: 'seg',
+      records: [rec(0), rec(1), rec(2), rec(3)],
+    });
     expect(indexesIn(await readSegment(containers.archive, 'seg'))).toEqual([0, 1, 2, 3]);
   });
 
   it('keeps both writers blocks when two append concurrently', async () => {
     const { containers } = await freshStorage();
     await Promise.all(
-      Array.from({ length: 6 }, (_, i) => appendToSegment(containers.archive, { blobName: 'race', records: [rec(i * 10)] })),
+      Array.from({ length: 6 }, (_, i) =>
+        appendToSegment(containers.archive, { blobName: 'race', records: [rec(i * 10)] }),
+      ),
     );
-    expect(indexesIn(await readSegment(containers.archive, 'race'))).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(indexesIn(await readSegment(containers.archive, 'race'))).toEqual([
+      0, 10, 20, 30, 40, 50,
+    ]);
   });
 });

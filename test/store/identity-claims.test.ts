@@ -1,7 +1,17 @@
-import { claimIdentities, findByEventId, identityRowKey, type IdentityClaim } from '../../src/store/identity-claims';
+import {
+  claimIdentities,
+  findByEventId,
+  identityRowKey,
+  type IdentityClaim,
+} from '../../src/store/identity-claims';
 import { freshStorage } from '../support/storage';
 
-const claim = (eventId: string, sequenceNumber: number, partitionId = '0', tenant = 'acme'): IdentityClaim => ({
+const claim = (
+  eventId: string,
+  sequenceNumber: number,
+  partitionId = '0',
+  tenant = 'acme',
+): IdentityClaim => ({
   tenant,
   eventId,
   source: 'mcp://sql/prod',
@@ -23,7 +33,10 @@ describe('identity claims (Azurite)', () => {
   it('recognises a redelivery of the same event as its own claim', async () => {
     const { tables } = await freshStorage();
     await claimIdentities(tables.ids, [claim('a', 1)]);
-    expect(await claimIdentities(tables.ids, [claim('a', 1), claim('c', 3)])).toEqual([{ status: 'own' }, { status: 'claimed' }]);
+    expect(await claimIdentities(tables.ids, [claim('a', 1), claim('c', 3)])).toEqual([
+      { status: 'own' },
+      { status: 'claimed' },
+    ]);
   });
 
   it('reports a producer retry as a duplicate of the first delivery', async () => {
@@ -32,7 +45,12 @@ describe('identity claims (Azurite)', () => {
     expect(await claimIdentities(tables.ids, [claim('a', 9, '3')])).toEqual([
       {
         status: 'duplicate',
-        original: { partitionId: '0', sequenceNumber: 1, eventPartitionKey: 'acme|2026112610', eventRowKey: 'row-0-1' },
+        original: {
+          partitionId: '0',
+          sequenceNumber: 1,
+          eventPartitionKey: 'acme|2026112610',
+          eventRowKey: 'row-0-1',
+        },
       },
     ]);
   });
@@ -40,7 +58,9 @@ describe('identity claims (Azurite)', () => {
   it('scopes identities to their tenant', async () => {
     const { tables } = await freshStorage();
     await claimIdentities(tables.ids, [claim('a', 1, '0', 'acme')]);
-    expect(await claimIdentities(tables.ids, [claim('a', 2, '0', 'globex')])).toEqual([{ status: 'claimed' }]);
+    expect(await claimIdentities(tables.ids, [claim('a', 2, '0', 'globex')])).toEqual([
+      { status: 'claimed' },
+    ]);
   });
 
   it('handles more than one transaction of claims per tenant', async () => {

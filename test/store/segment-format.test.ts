@@ -18,19 +18,27 @@ describe('archive segment frames', () => {
       [0, 2],
       [5, 5],
     ]);
-    expect(frames.flatMap((f) => f.records.map((r) => r.toString()))).toEqual(['{"a":1}', '{"b":"\u00e9"}', '{}']);
+    expect(frames.flatMap((f) => f.records.map((r) => r.toString()))).toEqual([
+      '{"a":1}',
+      '{"b":"\u00e9"}',
+      '{}',
+    ]);
   });
 
   it('names the byte offset of a corrupted frame', () => {
     const a = encodeFrame([record(0, 'x')]);
     const b = Buffer.from(encodeFrame([record(1, 'y')]));
     b[0] = 0x00;
-    expect(() => decodeSegment(Buffer.concat([a, b]))).toThrow(new SegmentFormatError(a.length, 'bad magic'));
+    expect(() => decodeSegment(Buffer.concat([a, b]))).toThrow(
+      new SegmentFormatError(a.length, 'bad magic'),
+    );
   });
 
   it('detects a truncated payload', () => {
     const a = encodeFrame([record(0, 'hello world')]);
-    expect(() => decodeSegment(a.subarray(0, a.length - 1))).toThrow('segment frame at byte 0: truncated payload');
+    expect(() => decodeSegment(a.subarray(0, a.length - 1))).toThrow(
+      'segment frame at byte 0: truncated payload',
+    );
   });
 
   it('refuses an empty frame', () => {

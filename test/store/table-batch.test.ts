@@ -18,6 +18,8 @@ describe('chunkTransactions', () => {
 
   it('keeps the order of actions', () => {
     const chunks = chunkTransactions(Array.from({ length: 150 }, (_, i) => action(i)));
-    expect(chunks.flat().map((a) => (a[1] as { rowKey: string }).rowKey)).toEqual(Array.from({ length: 150 }, (_, i) => String(i)));
+    expect(chunks.flat().map((a) => (a[1] as { rowKey: string }).rowKey)).toEqual(
+      Array.from({ length: 150 }, (_, i) => String(i)),
+    );
   });
 });

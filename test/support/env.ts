@@ -2,7 +2,9 @@
 export function azuriteConnectionString(): string {
   const value = process.env.AZURITE_CONNECTION_STRING;
   if (value === undefined || value === '') {
-    throw new Error('AZURITE_CONNECTION_STRING is not set: run the tests through jest so global setup starts Azurite.');
+    throw new Error(
+      'AZURITE_CONNECTION_STRING is not set: run the tests through jest so global setup starts Azurite.',
+    );
   }
   return value;
 }

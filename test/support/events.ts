@@ -12,7 +12,8 @@ export interface TestEventOptions {
 }
 
 export function testEvent(n: number, options: TestEventOptions = {}): Record<string, unknown> {
-  const statement = options.statement ?? `SELECT id, total FROM dbo.orders WHERE customer_id = ${n}`;
+  const statement =
+    options.statement ?? `SELECT id, total FROM dbo.orders WHERE customer_id = ${n}`;
   return {
     specversion: '1.0',
     id: options.id ?? `evt-${String(n).padStart(6, '0')}`,
@@ -22,13 +23,26 @@ export function testEvent(n: number, options: TestEventOptions = {}): Record<str
     datacontenttype: 'application/json',
     tenantid: options.tenant ?? 'acme',
     data: {
-      actor: { id: options.actor ?? 'agent-7', type: 'agent', name: 'Report agent', ip: '10.0.0.7' },
+      actor: {
+        id: options.actor ?? 'agent-7',
+        type: 'agent',
+        name: 'Report agent',
+        ip: '10.0.0.7',
+      },
       client: { name: 'test-client', version: '1.0.0' },
       session: { id: `sess-${Math.floor(n / 10)}` },
       tool: { name: 'execute_sql', arguments: { query: statement } },
-      target: { server: 'sql-test-01', database: options.database ?? 'sales', objects: ['dbo.orders'] },
+      target: {
+        server: 'sql-test-01',
+        database: options.database ?? 'sales',
+        objects: ['dbo.orders'],
+      },
       statement: { text: statement, parameters: { customer: n } },
-      outcome: { status: options.status ?? 'success', rowsReturned: options.rows ?? 10, durationMs: 12 },
+      outcome: {
+        status: options.status ?? 'success',
+        rowsReturned: options.rows ?? 10,
+        durationMs: 12,
+      },
       policy: { decision: 'allow', ruleId: 'default' },
     },
   };

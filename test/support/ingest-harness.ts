@@ -17,17 +17,26 @@ export interface Harness {
   clients: StorageClients;
   ingest: IngestDependencies;
   /** Delivers a batch to the ingest function as the Event Hubs trigger would (cardinality many). */
-  deliver(partitionId: string, batch: readonly { sequenceNumber: number; body: Uint8Array }[]): Promise<EventOutcome[]>;
+  deliver(
+    partitionId: string,
+    batch: readonly { sequenceNumber: number; body: Uint8Array }[],
+  ): Promise<EventOutcome[]>;
 }
 
 const ENQUEUED = new Date('2026-11-26T10:30:00.000Z');
 
-export async function ingestHarness(transport?: HttpClient, clients?: StorageClients): Promise<Harness> {
+export async function ingestHarness(
+  transport?: HttpClient,
+  clients?: StorageClients,
+): Promise<Harness> {
   const storage = clients ?? (await freshStorage(transport));
   const ingest: IngestDependencies = {
     clients: storage,
     clock: () => new Date('2026-11-26T11:00:00.000Z'),
-    redact: createRedactor(parseRedactionPolicy({ default: [{ path: '/data/statement/parameters', action: 'hmac' }] }), randomBytes(32)),
+    redact: createRedactor(
+      parseRedactionPolicy({ default: [{ path: '/data/statement/parameters', action: 'hmac' }] }),
+      randomBytes(32),
+    ),
     knownTenants: new Set(),
     retention: retentionFromPolicy(shippedRetentionPolicy()),
   };
@@ -58,7 +67,10 @@ export async function ingestHarness(transport?: HttpClient, clients?: StorageCli
       const context = new InvocationContext({
         invocationId: randomBytes(8).toString('hex'),
         functionName: 'ingest',
-        triggerMetadata: triggerMetadataFor(partitionId, delivered, { eventHubName: 'audit', consumerGroup: '$Default' }),
+        triggerMetadata: triggerMetadataFor(partitionId, delivered, {
+          eventHubName: 'audit',
+          consumerGroup: '$Default',
+        }),
         logHandler: () => undefined,
       });
       return ingestEventHubBatch(

@@ -16,7 +16,10 @@ export interface PartitionContents {
   state: Awaited<ReturnType<typeof readLogState>>;
 }
 
-export async function readPartition(clients: StorageClients, partitionId: string): Promise<PartitionContents> {
+export async function readPartition(
+  clients: StorageClients,
+  partitionId: string,
+): Promise<PartitionContents> {
   const hot: PartitionContents['hot'] = new Map();
   for await (const entity of clients.tables.events.listEntities()) {
     const row = plainRow(entity as Record<string, unknown>);
@@ -34,7 +37,9 @@ export async function readPartition(clients: StorageClients, partitionId: string
   let archivedCount = 0;
   for await (const blob of clients.containers.archive.listBlobsFlat()) {
     if (blob.name.split('/')[1] !== partitionId) continue;
-    const segment = await clients.containers.archive.getBlockBlobClient(blob.name).downloadToBuffer();
+    const segment = await clients.containers.archive
+      .getBlockBlobClient(blob.name)
+      .downloadToBuffer();
     for (const frame of decodeSegment(segment)) {
       for (const bytes of frame.records) {
         archivedCount++;
@@ -45,11 +50,19 @@ export async function readPartition(clients: StorageClients, partitionId: string
   const deadLettered = new Map<number, DeadLetterDocument>();
   for await (const blob of clients.containers.deadletter.listBlobsFlat()) {
     const document = JSON.parse(
-      (await clients.containers.deadletter.getBlockBlobClient(blob.name).downloadToBuffer()).toString('utf8'),
+      (
+        await clients.containers.deadletter.getBlockBlobClient(blob.name).downloadToBuffer()
+      ).toString('utf8'),
     ) as DeadLetterDocument;
     if (document.partitionId === partitionId) deadLettered.set(document.sequenceNumber, document);
   }
-  return { hot, archived, archivedCount, deadLettered, state: await readLogState(clients.tables.state, partitionId) };
+  return {
+    hot,
+    archived,
+    archivedCount,
+    deadLettered,
+    state: await readLogState(clients.tables.state, partitionId),
+  };
 }
 
 /**
@@ -74,8 +87,13 @@ export function expectPartitionInvariants(
   const acceptedSequences = new Set([...hot.values()].map((row) => row.sequenceNumber));
   for (const sequenceNumber of delivered) {
     const places =
-      Number(acceptedSequences.has(sequenceNumber)) + Number(deadLettered.has(sequenceNumber)) + Number(duplicates.has(sequenceNumber));
-    if (places !== 1) throw new Error(`sequence number ${sequenceNumber} is in ${places} places (accepted, dead-lettered, duplicate)`);
+      Number(acceptedSequences.has(sequenceNumber)) +
+      Number(deadLettered.has(sequenceNumber)) +
+      Number(duplicates.has(sequenceNumber));
+    if (places !== 1)
+      throw new Error(
+        `sequence number ${sequenceNumber} is in ${places} places (accepted, dead-lettered, duplicate)`,
+      );
   }
   expect(state.accepted).toBe(n);
   expect(state.deadLettered).toBe(deadLettered.size);

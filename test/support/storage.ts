@@ -23,7 +23,10 @@ export class TestTransport extends RequestCounter {
 }
 
 /** Clients for a fresh, isolated set of tables and containers (random names) on the shared Azurite. */
-export async function freshStorage(transport?: HttpClient, connectionString = azuriteConnectionString()): Promise<StorageClients> {
+export async function freshStorage(
+  transport?: HttpClient,
+  connectionString = azuriteConnectionString(),
+): Promise<StorageClients> {
   const clients = createStorageClients(
     { kind: 'connectionString', connectionString },
     { ...(transport ? { httpClient: transport } : {}), maxTries: 1 },
