@@ -10,6 +10,7 @@ import { benchCpu } from './cpu';
 import { retentionFromPolicy } from '../src/retention';
 import { shippedRetentionPolicy } from '../lifecycle';
 import { benchStorage } from './storage';
+import { benchQueries, type QueryCase } from './query';
 
 const CPU_EVENTS = 100_000;
 const STORAGE_EVENTS = 20_000;
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   );
   const azurite = await startAzurite();
   let storage;
+  let queries;
   try {
     storage = await benchStorage(
       azurite.connectionString,
@@ -72,6 +74,10 @@ async function main(): Promise<void> {
       redact,
       retention,
       BATCH_SIZE,
+    );
+    process.stderr.write(`query: loading a hot store of ${CPU_EVENTS} events…\n`);
+    queries = await benchQueries(azurite.connectionString, cpuBatches, redact, retention, (line) =>
+      process.stderr.write(line + '\n'),
     );
   } finally {
     await azurite.stop();
@@ -100,6 +106,7 @@ async function main(): Promise<void> {
       baselineRequestsPer1000: storage.baselineRequestsPer1000,
       target: '>= 10x baseline events/s; <= 40 requests per 1000 events',
     },
+    query: { hotStoreEvents: queries.events, cases: queries.cases },
     archive: {
       bytesPerEvent: round2(storage.archiveBytes / storage.acceptedEvents),
       rawBytesPerEvent: cpu.meanBodyBytes,
@@ -124,6 +131,7 @@ function printTable(r: {
     batchSize: number;
   };
   archive: { bytesPerEvent: number; rawBytesPerEvent: number; ratio: number };
+  query: { hotStoreEvents: number; cases: QueryCase[] };
 }): void {
   const rows: [string, string, string, string][] = [
     ['measure', 'ours', 'baseline / floor', 'ratio'],
@@ -157,6 +165,16 @@ function printTable(r: {
   );
   for (const row of rows)
     process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ') + '\n');
+  process.stdout.write(
+    `\nqueries over a hot store of ${r.query.hotStoreEvents} events (p50 / p95 ms, requests, entities scanned)\n`,
+  );
+  for (const c of r.query.cases) {
+    process.stdout.write(
+      `  ${c.name.padEnd(24)} ours ${c.p50Ms}/${c.p95Ms} ms, ${c.requests} req, ${c.entitiesScanned} scanned` +
+        `   full scan ${c.baselineP50Ms}/${c.baselineP95Ms} ms, ${c.baselineRequests} req, ${c.baselineEntitiesScanned} scanned` +
+        `   (${c.matches} matches)\n`,
+    );
+  }
   process.stdout.write('written: bench/results/latest.json\n');
 }
 
