@@ -1,0 +1,47 @@
+import {
+  deadLetterBlobName,
+  eventPartitionKey,
+  eventRowKey,
+  hourBucket,
+  segmentBlobName,
+} from '../../src/store/names';
+
+const time = new Date('2026-11-26T09:05:07.123Z');
+
+describe('storage key encoding', () => {
+  it('buckets times by UTC hour', () => {
+    expect(hourBucket(time)).toBe('2026112609');
+  });
+
+  it('partitions the hot store by tenant and hour of event time', () => {
+    expect(eventPartitionKey('acme', time)).toBe('acme|2026112609');
+  });
+
+  it('orders rows by event time, then partition, then sequence number, at fixed width', () => {
+    expect(eventRowKey(time, '3', 42)).toBe('001795683907123|0003|0000000000000000042');
+    const keys = [
+      eventRowKey(new Date(time.getTime() + 1), '0', 0),
+      eventRowKey(time, '10', 1),
+      eventRowKey(time, '2', 9),
+    ];
+    expect([...keys].sort()).toEqual([keys[2], keys[1], keys[0]]);
+  });
+
+  it('names archive segments by tenant, partition, enqueued hour and retention class', () => {
+    expect(segmentBlobName('acme', '3', time, 'standard')).toBe(
+      'acme/3/2026/11/26/09.standard.seg',
+    );
+  });
+
+  it('names dead letters by tenant, hour and Event Hubs coordinates', () => {
+    expect(deadLetterBlobName('_unknown', '1', 7, time)).toBe(
+      '_unknown/2026/11/26/09/1-0000000000000000007.json',
+    );
+  });
+
+  it('never produces a Table key with a forbidden character', () => {
+    for (const key of [eventPartitionKey('a-b', time), eventRowKey(time, '0', 1)]) {
+      expect(key).not.toMatch(/[/\\#?\u0000-\u001f\u007f-\u009f]/);
+    }
+  });
+});
