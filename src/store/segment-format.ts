@@ -1,4 +1,10 @@
-import { deflateRawSync, inflateRawSync, constants as zlibConstants } from 'node:zlib';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  deflateRawSync,
+  inflateRawSync,
+  constants as zlibConstants,
+} from 'node:zlib';
 import { ARCHIVE_DICTIONARY_V1 } from './archive-dictionary';
 
 /**
@@ -18,7 +24,20 @@ export enum Codec {
   None = 0,
   /** Raw deflate primed with ARCHIVE_DICTIONARY_V1: small frames compress well from their first byte. */
   DeflateDictV1 = 1,
+  /**
+   * Brotli, quality 5, 4 MiB window: about a quarter smaller than deflate on frames of a few hundred
+   * records, at a similar cost per byte. The default for new frames.
+   */
+  Brotli5 = 2,
 }
+
+const BROTLI_OPTIONS = {
+  params: {
+    [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+    [zlibConstants.BROTLI_PARAM_LGWIN]: 22,
+    [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+  },
+};
 
 export interface FrameRecord {
   logIndex: number;
@@ -38,10 +57,7 @@ export class SegmentFormatError extends Error {
 const dictionary = Buffer.from(ARCHIVE_DICTIONARY_V1, 'utf8');
 
 /** Precondition: records are non-empty and sorted by log index. */
-export function encodeFrame(
-  records: readonly FrameRecord[],
-  codec: Codec = Codec.DeflateDictV1,
-): Buffer {
+export function encodeFrame(records: readonly FrameRecord[], codec: Codec = Codec.Brotli5): Buffer {
   const first = records[0];
   const last = records[records.length - 1];
   if (first === undefined || last === undefined)
@@ -56,14 +72,13 @@ export function encodeFrame(
     at += 4 + record.bytes.length;
   }
   const payload =
-    codec === Codec.DeflateDictV1
-      ? deflateRawSync(raw, {
-          dictionary,
-          level: 6,
-          memLevel: 9,
-          strategy: zlibConstants.Z_DEFAULT_STRATEGY,
+    codec === Codec.Brotli5
+      ? brotliCompressSync(raw, {
+          params: { ...BROTLI_OPTIONS.params, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length },
         })
-      : raw;
+      : codec === Codec.DeflateDictV1
+        ? deflateRawSync(raw, { dictionary, level: 6, memLevel: 9 })
+        : raw;
   const header = Buffer.allocUnsafe(HEADER_BYTES);
   MAGIC.copy(header, 0);
   header.writeUInt8(codec, 4);
@@ -114,9 +129,12 @@ export function decodeFrameAt(buffer: Buffer, offset: number): DecodedFrame {
     throw new SegmentFormatError(offset, 'truncated payload');
   const payload = buffer.subarray(payloadStart, payloadStart + payloadLength);
   let raw: Buffer;
-  if (codec === Codec.DeflateDictV1) {
+  if (codec === Codec.DeflateDictV1 || codec === Codec.Brotli5) {
     try {
-      raw = inflateRawSync(payload, { dictionary });
+      raw =
+        codec === Codec.Brotli5
+          ? brotliDecompressSync(payload)
+          : inflateRawSync(payload, { dictionary });
     } catch (error) {
       throw new SegmentFormatError(
         offset,

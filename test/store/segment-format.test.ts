@@ -25,6 +25,13 @@ describe('archive segment frames', () => {
     ]);
   });
 
+  it('decodes frames of every codec', () => {
+    for (const codec of [Codec.None, Codec.DeflateDictV1, Codec.Brotli5]) {
+      const frames = decodeSegment(encodeFrame([record(3, '{"x":"y"}')], codec));
+      expect(frames[0]?.records.map((r) => r.toString())).toEqual(['{"x":"y"}']);
+    }
+  });
+
   it('names the byte offset of a corrupted frame', () => {
     const a = encodeFrame([record(0, 'x')]);
     const b = Buffer.from(encodeFrame([record(1, 'y')]));
