@@ -5,7 +5,7 @@ import { listTenants } from '../store/tenants';
 import { plainRow } from '../store/hot-entity';
 import { statusOf } from '../store/errors';
 import { filtersToPlan, QueryError, QuerySyntaxError, FILTER_PARAMETERS } from '../query/ql';
-import { queryHotStore } from '../query/executor';
+import { findArchivedEvent, queryAcrossTiers, tieredSourceOf } from '../query/archive-reader';
 import { ContinuationTokenError, openCursor, sealCursor } from '../query/continuation';
 import { authorize, forbiddenTenant } from './authorize';
 import type { ApiDependencies } from './dependencies';
@@ -117,12 +117,15 @@ export async function listEvents(request: ApiRequest, deps: ApiDependencies): Pr
     }
     if (!mayUseTenant(auth.grant, after.tenant)) return forbiddenTenant(after.tenant);
   }
-  const page = await queryHotStore(deps.clients.tables.events, plan, tenants, limit, after);
+  // Both tiers: rows handed off to the archive answer from their segments, in the same order and pages.
+  const page = await queryAcrossTiers(tieredSourceOf(deps.clients), plan, tenants, limit, after);
   return json(200, {
     events: page.rows.map(eventViewOf),
     ...(page.next
       ? { continuationToken: sealCursor(page.next, queryHash, grantHash, deps.tokenKey) }
       : {}),
+    // Events of segments in the Archive tier are missing from this page until they are rehydrated.
+    ...(page.needsRehydration.length > 0 ? { needsRehydration: page.needsRehydration } : {}),
     stats: page.stats,
   });
 }
@@ -146,8 +149,18 @@ export async function getEvent(request: ApiRequest, deps: ApiDependencies): Prom
         );
         return json(200, eventViewOf(plainRow(entity as Record<string, unknown>)));
       } catch (error) {
-        // Claimed but not yet written: the event is still being ingested.
+        // Claimed but not yet written (still being ingested), or handed off to the archive.
         if (statusOf(error) !== 404) throw error;
+      }
+      const archived = await findArchivedEvent(tieredSourceOf(deps.clients), claim);
+      if (archived !== undefined && 'row' in archived) return json(200, eventViewOf(archived.row));
+      if (archived !== undefined) {
+        return problem(
+          409,
+          'needs-rehydration',
+          `event "${id}" is in an archive segment in the Archive tier: rehydrate it (mcp-audit rehydrate) and ask again`,
+          { needsRehydration: [archived.need] },
+        );
       }
     }
   }
