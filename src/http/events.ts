@@ -10,6 +10,7 @@ import { ContinuationTokenError, openCursor, sealCursor } from '../query/continu
 import { authorize, forbiddenTenant } from './authorize';
 import type { ApiDependencies } from './dependencies';
 import { eventViewOf } from './event-view';
+import { nextLinkOf } from '../connector/next-link';
 import { BodyError, bodyFormatOf, MAX_REQUEST_BYTES, routingOf, splitEvents } from './ingest-body';
 import { json, problem, type ApiRequest, type ApiResponse } from './types';
 
@@ -119,10 +120,14 @@ export async function listEvents(request: ApiRequest, deps: ApiDependencies): Pr
   }
   // Both tiers: rows handed off to the archive answer from their segments, in the same order and pages.
   const page = await queryAcrossTiers(tieredSourceOf(deps.clients), plan, tenants, limit, after);
+  const continuationToken = page.next
+    ? sealCursor(page.next, queryHash, grantHash, deps.tokenKey)
+    : undefined;
   return json(200, {
     events: page.rows.map(eventViewOf),
-    ...(page.next
-      ? { continuationToken: sealCursor(page.next, queryHash, grantHash, deps.tokenKey) }
+    // nextLink is the same continuation as a URL, for clients that page by link (x-ms-pageable).
+    ...(continuationToken
+      ? { continuationToken, nextLink: nextLinkOf(request, continuationToken) }
       : {}),
     // Events of segments in the Archive tier are missing from this page until they are rehydrated.
     ...(page.needsRehydration.length > 0 ? { needsRehydration: page.needsRehydration } : {}),
