@@ -11,6 +11,7 @@ import { retentionFromPolicy } from '../src/retention';
 import { shippedRetentionPolicy } from '../lifecycle';
 import { benchStorage } from './storage';
 import { benchQueries, type QueryCase } from './query';
+import { benchVerify } from './verify';
 
 const CPU_EVENTS = 100_000;
 const STORAGE_EVENTS = 20_000;
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   const azurite = await startAzurite();
   let storage;
   let queries;
+  let verify;
   try {
     storage = await benchStorage(
       azurite.connectionString,
@@ -74,6 +76,13 @@ async function main(): Promise<void> {
       redact,
       retention,
       BATCH_SIZE,
+    );
+    process.stderr.write(`verify: ingesting, sealing and verifying ${STORAGE_EVENTS} events…\n`);
+    verify = await benchVerify(
+      azurite.connectionString,
+      deliveries(STORAGE_EVENTS),
+      redact,
+      retention,
     );
     process.stderr.write(`query: loading a hot store of ${CPU_EVENTS} events…\n`);
     queries = await benchQueries(azurite.connectionString, cpuBatches, redact, retention, (line) =>
@@ -107,6 +116,7 @@ async function main(): Promise<void> {
       target: '>= 10x baseline events/s; <= 40 requests per 1000 events',
     },
     query: { hotStoreEvents: queries.events, cases: queries.cases },
+    verify,
     archive: {
       bytesPerEvent: round2(storage.archiveBytes / storage.acceptedEvents),
       rawBytesPerEvent: cpu.meanBodyBytes,
@@ -132,6 +142,12 @@ function printTable(r: {
   };
   archive: { bytesPerEvent: number; rawBytesPerEvent: number; ratio: number };
   query: { hotStoreEvents: number; cases: QueryCase[] };
+  verify: {
+    verifyEventsPerSec: number;
+    offlineVerifyEventsPerSec: number;
+    sha256EventsPerSec: number;
+    keyOperationsPerMillionEvents: number;
+  };
 }): void {
   const rows: [string, string, string, string][] = [
     ['measure', 'ours', 'baseline / floor', 'ratio'],

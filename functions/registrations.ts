@@ -1,6 +1,9 @@
 import type { Registration } from './registration-types';
 import { coreRegistrations } from './core';
 import { sentinelRegistrations } from './sentinel';
+import { lifecycleRegistrations } from './lifecycle';
+import { subscriptionRegistrations } from './subscriptions';
+import { integrityRegistrations } from './integrity';
 
 export type {
   EventHubRegistration,
@@ -18,4 +21,7 @@ export { INGEST_RETRY } from './core';
 export const registrations: readonly Registration[] = [
   ...coreRegistrations,
   ...sentinelRegistrations,
+  ...subscriptionRegistrations,
+  ...lifecycleRegistrations,
+  ...integrityRegistrations,
 ];

@@ -1,7 +1,12 @@
-import { createAuditRuntime, type AuditRuntime } from '../src/runtime/audit-runtime';
+import {
+  createAuditRuntime,
+  wrappedKeyStoreFor,
+  type AuditRuntime,
+} from '../src/runtime/audit-runtime';
 import { keyProviderFromSettings } from '../src/keys';
 import { parseApiKeys } from '../src/auth/api-keys';
-import { SettingsError } from '../src/config/settings';
+import { SettingsError, storageTargetFromSettings } from '../src/config/settings';
+import { createStorageClients } from '../src/store/clients';
 import { eventHubsSinkFromSettings } from '../src/sink/eventhubs-sink';
 
 let runtime: Promise<AuditRuntime> | undefined;
@@ -28,7 +33,11 @@ export function setRuntime(value: AuditRuntime | Promise<AuditRuntime>): void {
 
 async function buildFromSettings(): Promise<AuditRuntime> {
   const env = process.env;
-  const keys = keyProviderFromSettings(env);
+  // Key Vault mode keeps its wrapped HMAC keys in storage, which the keys are needed to reach first.
+  const wrappedKeyStore = await wrappedKeyStoreFor(
+    createStorageClients(storageTargetFromSettings(env)),
+  );
+  const keys = keyProviderFromSettings(env, { wrappedKeyStore });
   const apiKeys = env.AUDIT_API_KEYS?.trim();
   if (!apiKeys)
     throw new SettingsError(
@@ -47,5 +56,6 @@ async function buildFromSettings(): Promise<AuditRuntime> {
     tokenKey: await keys.hmacKey('continuation'),
     keyring: parseApiKeys(apiKeys),
     sink,
+    keys,
   });
 }

@@ -12,7 +12,6 @@ import type { ArchiveCapableSku, InfraConfig } from '../config';
 import type { RegionContext } from './context';
 
 /** Blob container of Merkle tree tiles that verifiers read beside the signed checkpoints. */
-export const TILES_CONTAINER = 'audit-tiles';
 /** Blob container the Flex Consumption platform deploys the app package from. */
 export const DEPLOYMENT_CONTAINER = 'app-package';
 /** Blob soft delete: a deleted or overwritten blob or container stays recoverable this long. */
@@ -71,7 +70,7 @@ export function createAuditStorage(region: RegionContext, args: AuditStorageArgs
   }
 
   const containerOpts = { ...opts, dependsOn: [blobService] };
-  for (const containerName of [...Object.values(CONTAINERS), TILES_CONTAINER]) {
+  for (const containerName of Object.values(CONTAINERS)) {
     const isArchive = containerName === CONTAINERS.archive;
     const container = new storage.BlobContainer(
       `${code}-container-${containerName}`,

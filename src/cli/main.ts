@@ -3,6 +3,8 @@ import { SettingsError } from '../config/settings';
 import { CliError, EXIT } from './errors';
 import { processIo, type CliIo } from './io';
 import { buildProgram } from './program';
+import { registerIntegrityCommands } from './integrity-commands';
+import { registerLifecycleCommands } from './lifecycle-commands';
 
 /**
  * Runs the `mcp-audit` command line and resolves with its exit code. Errors are printed as
@@ -11,6 +13,8 @@ import { buildProgram } from './program';
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const result = { exitCode: EXIT.ok as number };
   const program = buildProgram(io, result);
+  registerIntegrityCommands(program, io, result);
+  registerLifecycleCommands(program, io, result);
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();
   try {

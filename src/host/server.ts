@@ -132,6 +132,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         hubRef.current?.publish(events) ?? Promise.reject(new Error('the local hub is not ready')),
     };
     const runtime = await createAuditRuntime(runtimeSettings, {
+      keys: keyProvider,
       redactionKey,
       tokenKey,
       keyring: keys.keyring,

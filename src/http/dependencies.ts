@@ -1,6 +1,7 @@
 import type { ApiKeyring } from '../auth/api-keys';
 import type { StorageClients } from '../store/clients';
 import type { EventSink } from '../sink/types';
+import type { IntegrityServices } from '../seal/services';
 
 /** What the HTTP handlers need; the Functions runtime and the local host each build one. */
 export interface ApiDependencies {
@@ -14,4 +15,6 @@ export interface ApiDependencies {
   ingestTimeoutMs: number;
   /** Events accepted by the host but not yet durable (the local hub's queue); undefined in Azure. */
   inFlight?: () => number;
+  /** Tiles, checkpoints and keys for the proof, checkpoint, key and verify routes. */
+  integrity?: IntegrityServices;
 }

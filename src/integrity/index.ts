@@ -1,5 +1,5 @@
 export { emptyRoot, hashChildren, hashLeaf } from './rfc6962';
-export { HASH_SIZE } from './tree-math';
+export { HASH_SIZE, popCount, rangeNodes } from './tree-math';
 export * from './errors';
 export type { CompletedNode, NodeId, NodeStore } from './nodes';
 export { MemoryNodeStore, MissingNodeError, nodeKey } from './nodes';
@@ -9,4 +9,4 @@ export * from './verify';
 export * from './tiles';
 export * from './note';
 export * from './checkpoint';
-export { EncodingError, fromBase64, fromHex, toBase64, toHex } from './encoding';
+export { bytesEqual, EncodingError, fromBase64, fromHex, toBase64, toHex } from './encoding';

@@ -14,3 +14,4 @@ export { EnvelopeHmacKeys, HMAC_KEY_SIZE, type KeyWrapper } from './envelope';
 export { LocalKeyProvider } from './local';
 export { KeyVaultKeyProvider, type KeyVaultKeyProviderOptions } from './keyvault';
 export { keyProviderFromSettings, type KeyProviderCollaborators } from './settings';
+export { BlobWrappedKeyStore } from './blob-wrapped-key-store';

@@ -21,7 +21,7 @@ describe('docs/integrity.md examples', () => {
   it('has an example checkpoint that verifies with the example key', () => {
     const checkpoint = verifyCheckpointNote(note, jwks);
     expect([checkpoint.origin, checkpoint.size, checkpoint.partition]).toEqual([
-      'audit.example.com/weu/audit/3',
+      'sql-mcp-audit/weu/3',
       8,
       '3',
     ]);
@@ -29,7 +29,7 @@ describe('docs/integrity.md examples', () => {
 
   it('gives the verifier key of the example key', () => {
     const vkey = ecdsaVerifierKey(
-      'audit.example.com/weu/audit/3',
+      'sql-mcp-audit/weu/3',
       spkiFromJwk(jwks.keys[0] as (typeof jwks.keys)[0]),
     );
     expect(doc).toContain(`\`${vkey}\``);

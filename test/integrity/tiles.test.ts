@@ -8,6 +8,7 @@ import {
   tileKey,
   TileNodeStore,
   tilePath,
+  tileWidthAt,
   type TileAppend,
   type TileReader,
   type TileRequest,
@@ -63,6 +64,20 @@ describe('tile paths (c2sp.org/tlog-tiles)', () => {
 
   it('marks partial tiles with their width', () => {
     expect(tilePath({ level: 1, index: 1000 }, 17)).toBe('tile/1/x001/000.p/17');
+  });
+});
+
+describe('tileWidthAt', () => {
+  it('counts the leaves of a level 0 tile', () => {
+    expect(
+      [0, 1, 255, 256, 300, 600].map((size) => tileWidthAt({ level: 0, index: 1 }, size)),
+    ).toEqual([0, 0, 0, 0, 44, 256]);
+  });
+
+  it('counts the complete level 8 nodes of a level 1 tile', () => {
+    expect([255, 256, 70_000].map((size) => tileWidthAt({ level: 1, index: 0 }, size))).toEqual([
+      0, 1, 256,
+    ]);
   });
 });
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import type { HttpClient } from '@azure/core-rest-pipeline';
 import { ingestEventHubBatch } from '../../functions/ingest';
@@ -12,10 +14,16 @@ import { parseApiKeys } from '../../src/auth/api-keys';
 import { freshStorage } from './storage';
 import { retentionFromPolicy } from '../../src/retention';
 import { shippedRetentionPolicy } from '../../lifecycle';
+import { LocalKeyProvider } from '../../src/keys/local';
+import type { KeyProvider } from '../../src/keys/types';
+import { createIntegrityServices, type IntegrityServices } from '../../src/seal/services';
+import { ensureIntegrityStorage } from '../../src/seal/stores';
 
 export interface Harness {
   clients: StorageClients;
   ingest: IngestDependencies;
+  /** The signed log over the same storage (an isolated tiles container, a key folder of its own). */
+  integrity: IntegrityServices;
   /** Delivers a batch to the ingest function as the Event Hubs trigger would (cardinality many). */
   deliver(
     partitionId: string,
@@ -25,11 +33,33 @@ export interface Harness {
 
 const ENQUEUED = new Date('2026-11-26T10:30:00.000Z');
 
+export interface HarnessOptions {
+  /** Pass the signed log's appendLeaves hook to ingest (tiles written, frontier extended). */
+  integrity?: boolean;
+  /** The key provider; default a LocalKeyProvider in a fresh temporary folder. */
+  keys?: KeyProvider;
+  /** AUDIT_REGION of the log. */
+  region?: string;
+  /** The tiles container; default an isolated one with a random name. */
+  tilesContainer?: string;
+}
+
 export async function ingestHarness(
   transport?: HttpClient,
   clients?: StorageClients,
+  options: HarnessOptions = {},
 ): Promise<Harness> {
   const storage = clients ?? (await freshStorage(transport));
+  const keys =
+    options.keys ??
+    new LocalKeyProvider(path.join(tmpdir(), `mcp-audit-keys-${randomBytes(6).toString('hex')}`));
+  const integrity = createIntegrityServices(storage, keys, {
+    tiles: storage.blobService.getContainerClient(
+      options.tilesContainer ?? `tiles-${randomBytes(4).toString('hex')}`,
+    ),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  });
+  if (options.integrity) await ensureIntegrityStorage(integrity.stores);
   const ingest: IngestDependencies = {
     clients: storage,
     clock: () => new Date('2026-11-26T11:00:00.000Z'),
@@ -39,10 +69,13 @@ export async function ingestHarness(
     ),
     knownTenants: new Set(),
     retention: retentionFromPolicy(shippedRetentionPolicy()),
+    ...(options.integrity ? { appendLeaves: integrity.appendLeaves } : {}),
+    ...(options.region === undefined ? {} : { region: options.region }),
   };
   setRuntime({
     clients: storage,
     ingest,
+    integrity,
     clock: ingest.clock,
     api: {
       keyring: parseApiKeys('{}'),
@@ -51,11 +84,13 @@ export async function ingestHarness(
       tokenKey: randomBytes(32),
       clock: ingest.clock,
       ingestTimeoutMs: 1000,
+      integrity,
     },
   });
   return {
     clients: storage,
     ingest,
+    integrity,
     async deliver(partitionId, batch) {
       const delivered: DeliveredEvent[] = batch.map((item) => ({
         body: item.body,
