@@ -9,6 +9,7 @@ import type { StartOptions } from './commands/start';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '../host/defaults';
 import { DEFAULT_AMQP_PORT } from './defaults';
 import type { CliIo } from './io';
+import { addRegionOptions } from './region-options';
 
 /**
  * `start` alone needs the Functions host, the storage SDKs and the AMQP endpoint; loading them on demand
@@ -145,5 +146,6 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     result.exitCode = await healthCommand(options, io);
   });
 
+  addRegionOptions(program);
   return program;
 }

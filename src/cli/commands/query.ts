@@ -3,6 +3,7 @@ import { ApiClient } from '../api-client';
 import { resolveConnection, type ConnectionOptions } from '../connection';
 import { EXIT } from '../errors';
 import type { CliIo } from '../io';
+import { federatedQueryCommand, resolveRegions, type RegionOptions } from '../region-options';
 import { formatTable } from '../table';
 import { wholeNumber } from './ingest';
 
@@ -20,6 +21,7 @@ export const QUERY_FILTERS = [
 ] as const;
 
 export type QueryOptions = ConnectionOptions &
+  RegionOptions &
   Partial<Record<(typeof QUERY_FILTERS)[number], string>> & {
     limit?: string;
     all?: boolean;
@@ -41,7 +43,8 @@ interface Page {
 
 /**
  * `mcp-audit query [q...]`: events matching the query language and filters, as a table or (`--json`)
- * one JSON event view per line; `--all` follows continuation tokens to the last page.
+ * one JSON event view per line; `--all` follows continuation tokens to the last page. With regions
+ * (--regions, or AUDIT_REGIONS without --url) it queries every region's storage directly instead.
  */
 export async function queryCommand(
   words: readonly string[],
@@ -49,6 +52,18 @@ export async function queryCommand(
   io: CliIo,
 ): Promise<number> {
   const limit = wholeNumber('--limit', options.limit, 100, 1, 1000);
+  const regions = resolveRegions(options, io);
+  if (regions !== undefined) {
+    const params: Record<string, string | undefined> = {};
+    const text = words.join(' ').trim();
+    if (text !== '') params.q = text;
+    for (const name of QUERY_FILTERS) params[name] = options[name];
+    return federatedQueryCommand(
+      regions,
+      { limit, all: options.all === true, json: options.json === true, params },
+      io,
+    );
+  }
   const client = new ApiClient(await resolveConnection(options, io));
   const query: Record<string, string | undefined> = { limit: String(limit) };
   const q = words.join(' ').trim();
