@@ -1,4 +1,4 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
 import { classesReachableFor, hotCutoff, type RetentionPolicy } from '../../lifecycle';
 import { decodeRecord, recordLeafHash } from '../pipeline/record';
@@ -7,7 +7,7 @@ import { isRestError, statusOf } from '../store/errors';
 import { plainRow, recordBytesOf } from '../store/hot-entity';
 import { hourBucket, padNumber } from '../store/names';
 import { decodeSegment } from '../store/segment-format';
-import { MAX_TRANSACTION_OPERATIONS } from '../store/table-batch';
+import { deleteRows } from '../store/table-batch';
 import { listTenants } from '../store/tenants';
 import { recordArchived, type ArchiveIndexEntry } from './archive-index';
 
@@ -191,40 +191,6 @@ async function judge(
         reason: 'not-archived',
         detail: `no segment starting with ${prefix} holds log index ${logIndex}`,
       };
-}
-
-/** Deletes rows in transactions of at most 100 per partition key; rows already gone are fine. */
-async function deleteRows(
-  table: TableClient,
-  rows: readonly { partitionKey: string; rowKey: string }[],
-): Promise<void> {
-  const byPartition = new Map<string, string[]>();
-  for (const { partitionKey, rowKey } of rows) {
-    const keys = byPartition.get(partitionKey) ?? [];
-    keys.push(rowKey);
-    byPartition.set(partitionKey, keys);
-  }
-  for (const [partitionKey, rowKeys] of byPartition) {
-    for (let at = 0; at < rowKeys.length; at += MAX_TRANSACTION_OPERATIONS) {
-      const chunk = rowKeys.slice(at, at + MAX_TRANSACTION_OPERATIONS);
-      try {
-        await table.submitTransaction(
-          chunk.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
-        );
-      } catch (error) {
-        // A transaction fails whole when one row is already gone (an earlier, interrupted run, or
-        // a concurrent one): delete the rest one by one.
-        if (statusOf(error) !== 404) throw error;
-        for (const rowKey of chunk) {
-          try {
-            await table.deleteEntity(partitionKey, rowKey);
-          } catch (single) {
-            if (statusOf(single) !== 404) throw single;
-          }
-        }
-      }
-    }
-  }
 }
 
 /** Events of `tenant` older than this may be due: the cutoff of its shortest hot window. */

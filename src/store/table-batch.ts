@@ -1,4 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { statusOf } from './errors';
 
 /** Azure's entity-group transaction limits: at most 100 operations and under 4 MiB per request. */
 export const MAX_TRANSACTION_OPERATIONS = 100;
@@ -37,4 +38,40 @@ export async function submitUpserts(
   actions: readonly SizedAction[],
 ): Promise<void> {
   await Promise.all(chunkTransactions(actions).map((chunk) => table.submitTransaction(chunk)));
+}
+
+/**
+ * Deletes rows in transactions of at most 100 per partition key; rows already gone are fine. A
+ * transaction fails whole when one of its rows is already gone (an earlier, interrupted run, or a
+ * concurrent one), so that transaction's rows are then deleted one by one.
+ */
+export async function deleteRows(
+  table: TableClient,
+  rows: readonly { partitionKey: string; rowKey: string }[],
+): Promise<void> {
+  const byPartition = new Map<string, string[]>();
+  for (const { partitionKey, rowKey } of rows) {
+    const keys = byPartition.get(partitionKey) ?? [];
+    keys.push(rowKey);
+    byPartition.set(partitionKey, keys);
+  }
+  for (const [partitionKey, rowKeys] of byPartition) {
+    for (let at = 0; at < rowKeys.length; at += MAX_TRANSACTION_OPERATIONS) {
+      const chunk = rowKeys.slice(at, at + MAX_TRANSACTION_OPERATIONS);
+      try {
+        await table.submitTransaction(
+          chunk.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
+        );
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error;
+        for (const rowKey of chunk) {
+          try {
+            await table.deleteEntity(partitionKey, rowKey);
+          } catch (single) {
+            if (statusOf(single) !== 404) throw single;
+          }
+        }
+      }
+    }
+  }
 }

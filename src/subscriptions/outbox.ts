@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { statusOf } from '../store/errors';
+import { deleteRows } from '../store/table-batch';
 import { padNumber, WEBHOOK_PARTITIONS } from '../store/names';
 
 /**
@@ -230,24 +231,11 @@ export async function clearOutbox(table: TableClient, subscriptionId: string): P
   })) {
     keys.push(entity.rowKey as string);
   }
-  for (let at = 0; at < keys.length; at += TRANSACTION_LIMIT) {
-    const chunk = keys.slice(at, at + TRANSACTION_LIMIT);
-    try {
-      await table.submitTransaction(
-        chunk.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
-      );
-    } catch (error) {
-      // A row went away meanwhile (a delivery completed): delete the rest one by one.
-      if (statusOf(error) !== 404) throw error;
-      for (const rowKey of chunk) {
-        try {
-          await table.deleteEntity(partitionKey, rowKey);
-        } catch (inner) {
-          if (statusOf(inner) !== 404) throw inner;
-        }
-      }
-    }
-  }
+  // A row may go away meanwhile (a delivery completed): deleteRows tolerates that.
+  await deleteRows(
+    table,
+    keys.map((rowKey) => ({ partitionKey, rowKey })),
+  );
 }
 
 function toEntity(delivery: Delivery): DeliveryEntity {
