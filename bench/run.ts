@@ -182,6 +182,10 @@ function printTable(r: {
   for (const row of rows)
     process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ') + '\n');
   process.stdout.write(
+    `\nverification: ${r.verify.verifyEventsPerSec} events/s against storage, ${r.verify.offlineVerifyEventsPerSec} offline; ` +
+      `SHA-256 alone ${r.verify.sha256EventsPerSec} events/s; ${r.verify.keyOperationsPerMillionEvents} key operations per million events\n`,
+  );
+  process.stdout.write(
     `\nqueries over a hot store of ${r.query.hotStoreEvents} events (p50 / p95 ms, requests, entities scanned)\n`,
   );
   for (const c of r.query.cases) {
