@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SettingsError } from '../config/settings';
+import { TENANT_ID_PATTERN } from '../schema/parse';
 
 /** Which tenants a key may read and write. */
 export type TenantGrant =
@@ -54,7 +55,7 @@ export function parseApiKeys(json: string, setting = 'AUDIT_API_KEYS'): ApiKeyri
     }
     if (
       !Array.isArray(tenants) ||
-      tenants.some((t) => typeof t !== 'string' || !/^[a-z0-9][a-z0-9-]{1,62}$/.test(t))
+      tenants.some((t) => typeof t !== 'string' || !TENANT_ID_PATTERN.test(t))
     ) {
       throw new SettingsError(
         setting,

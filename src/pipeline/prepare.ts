@@ -1,4 +1,4 @@
-import { parseEvent, type Rejection } from '../schema/parse';
+import { parseEvent, TENANT_ID_PATTERN, type Rejection } from '../schema/parse';
 import type { AuditEvent } from '../schema/types';
 import { deriveFacts, type DerivedFacts } from '../normalize';
 import type { Redactor } from '../redact';
@@ -22,7 +22,10 @@ export interface RejectedEvent {
   tenant: string | undefined;
 }
 
-const TENANT_IN_BODY = /"tenantid"\s*:\s*"([a-z0-9][a-z0-9-]{1,62})"/;
+/** The schema's tenant rule, unanchored, inside a `"tenantid": "…"` member. */
+const TENANT_IN_BODY = new RegExp(
+  `"tenantid"\\s*:\\s*"(${TENANT_ID_PATTERN.source.replace(/^\^/, '').replace(/\$$/, '')})"`,
+);
 
 /** The CPU part of ingest, per event: parse, validate, redact, derive; no I/O. */
 export function prepareEvents(

@@ -166,7 +166,7 @@ export type TimeTerm = (typeof TIME_TERMS)[number];
 export const TENANT_TERM = 'tenant';
 
 /** Tenant ids: the same rule as the event's `tenantid` attribute. */
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+export { TENANT_ID_PATTERN } from '../schema/parse';
 
 const FIELDS_BY_NAME = new Map<string, QueryField>(
   QUERY_FIELDS.flatMap((field) => field.names.map((name) => [name, field] as const)),
