@@ -6,15 +6,15 @@ import {
   type PartitionLogState,
   type SequenceGap,
 } from '../store/log-state';
-import { submitUpserts } from '../store/table-batch';
-import { appendToSegment } from '../store/archive';
+import { deleteRows, submitUpserts } from '../store/table-batch';
+import { appendToSegment, stageFrame } from '../store/archive';
 import { writeDeadLetter } from '../store/deadletter';
 import { ConcurrentWriteError } from '../store/errors';
 import { registerTenants } from '../store/tenants';
 import type { Redactor } from '../redact';
 import type { DeliveredEvent, EventOutcome } from './delivered';
 import { prepareEvents, type PreparedEvent } from './prepare';
-import { buildWriteSet, type Retention } from './write-set';
+import { buildWriteSet, type Retention, type WriteSet } from './write-set';
 
 export interface IngestDependencies {
   clients: StorageClients;
@@ -114,7 +114,11 @@ async function attempt(
     }
   }
 
-  // Producer retries across batches and partitions: the identity claim decides.
+  // Producer retries across batches and partitions: the identity claim decides. Duplicates are rare, so
+  // the batch is written as if every candidate were new while the claims are in flight: hot rows are
+  // idempotent upserts on delivery coordinates and a staged block stays invisible until committed, so a
+  // guess that turns out wrong is repaired below (or by the rerun, if this one dies first). Only what
+  // cannot be taken back, the segment commits and the log state, waits for the claims.
   const claims: IdentityClaim[] = candidates.map((item) => ({
     tenant: item.event.tenantid,
     eventId: item.event.id,
@@ -124,40 +128,19 @@ async function attempt(
     eventPartitionKey: item.eventPartitionKey,
     eventRowKey: item.eventRowKey,
   }));
-  const claimOutcomes = await claimIdentities(clients.tables.ids, claims);
-  const accepted: PreparedEvent[] = [];
-  candidates.forEach((item, i) => {
-    const outcome = claimOutcomes[i];
-    if (outcome?.status === 'duplicate') {
-      outcomes.set(
-        item.delivered.sequenceNumber,
-        duplicateOutcome(item, outcome.original.partitionId, outcome.original.sequenceNumber),
-      );
-    } else {
-      accepted.push(item);
-    }
-  });
-
-  const writeSet = buildWriteSet(
-    accepted,
+  const claiming = claimIdentities(clients.tables.ids, claims);
+  const now = deps.clock();
+  const guess = buildWriteSet(
+    candidates,
     partitionId,
     state.nextIndex,
     deps.region,
     deps.retention,
   );
-  const now = deps.clock();
-  await Promise.all([
-    ...[...writeSet.entities.values()].map((actions) =>
-      submitUpserts(clients.tables.events, actions),
-    ),
-    ...writeSet.segments.map((segment) =>
-      appendToSegment(clients.containers.archive, {
-        blobName: segment.blobName,
-        records: segment.records,
-        frame: segment.frame,
-        tags: segment.tags,
-      }),
-    ),
+  const [claimOutcomes] = await Promise.all([
+    claiming,
+    ...upsertAll(clients, guess),
+    ...guess.segments.map((segment) => stageFrame(clients.containers.archive, segment)),
     ...rejected.map((item) =>
       writeDeadLetter(
         clients.containers.deadletter,
@@ -174,6 +157,49 @@ async function attempt(
       ),
     ),
   ]);
+  const accepted: PreparedEvent[] = [];
+  const duplicates: PreparedEvent[] = [];
+  candidates.forEach((item, i) => {
+    const outcome = claimOutcomes[i];
+    if (outcome?.status === 'duplicate') {
+      outcomes.set(
+        item.delivered.sequenceNumber,
+        duplicateOutcome(item, outcome.original.partitionId, outcome.original.sequenceNumber),
+      );
+      duplicates.push(item);
+    } else {
+      accepted.push(item);
+    }
+  });
+
+  let writeSet = guess;
+  if (duplicates.length > 0) {
+    // The guess gave duplicates rows and log indexes: remove their rows, then rewrite the batch with the
+    // indexes of the events actually accepted (rows of later events move down; same keys, new content).
+    writeSet = buildWriteSet(accepted, partitionId, state.nextIndex, deps.region, deps.retention);
+    await deleteRows(
+      clients.tables.events,
+      duplicates.map((item) => ({
+        partitionKey: item.eventPartitionKey,
+        rowKey: item.eventRowKey,
+      })),
+    );
+    await Promise.all(upsertAll(clients, writeSet));
+  }
+  await Promise.all(
+    writeSet.segments.map((segment) =>
+      appendToSegment(
+        clients.containers.archive,
+        {
+          blobName: segment.blobName,
+          records: segment.records,
+          frame: segment.frame,
+          tags: segment.tags,
+        },
+        { staged: writeSet === guess },
+      ),
+    ),
+  );
 
   accepted.forEach((item, i) => {
     outcomes.set(item.delivered.sequenceNumber, {
@@ -255,4 +281,10 @@ function sequenceGaps(
     previous = item.sequenceNumber;
   }
   return gaps;
+}
+
+function upsertAll(clients: StorageClients, writeSet: WriteSet): Promise<void>[] {
+  return [...writeSet.entities.values()].map((actions) =>
+    submitUpserts(clients.tables.events, actions),
+  );
 }

@@ -30,15 +30,16 @@ const MAX_COMMIT_ATTEMPTS = 16;
 export async function appendToSegment(
   container: ContainerClient,
   append: SegmentAppend,
+  options: { staged?: boolean } = {},
 ): Promise<void> {
   const blob = container.getBlockBlobClient(append.blobName);
   let pending = append.records;
   let frame = append.frame ?? encodeFrame(pending);
+  let staged = options.staged === true;
   for (let attempt = 1; ; attempt++) {
-    const first = pending[0] as FrameRecord;
-    const last = pending[pending.length - 1] as FrameRecord;
-    const blockId = blockIdFor(first.logIndex, last.logIndex);
-    await blob.stageBlock(blockId, frame, frame.length);
+    const blockId = blockIdOf(pending);
+    if (!staged) await blob.stageBlock(blockId, frame, frame.length);
+    staged = false;
 
     let committedIds: string[] = [];
     let etag: string | undefined;
@@ -92,6 +93,25 @@ export async function appendToSegment(
       throw error;
     }
   }
+}
+
+/**
+ * Stages the frame of `append` as the block its records' range names, without committing it: ingest stages
+ * while it is still learning which events are duplicates, and commits with `appendToSegment(…, { staged:
+ * true })` once the frame is known to be final. A staged block is invisible to readers, and one that is
+ * never committed is discarded by the service, so staging a frame that turns out wrong costs nothing.
+ */
+export async function stageFrame(container: ContainerClient, append: SegmentAppend): Promise<void> {
+  const frame = append.frame ?? encodeFrame(append.records);
+  await container
+    .getBlockBlobClient(append.blobName)
+    .stageBlock(blockIdOf(append.records), frame, frame.length);
+}
+
+function blockIdOf(records: readonly FrameRecord[]): string {
+  const first = records[0] as FrameRecord;
+  const last = records[records.length - 1] as FrameRecord;
+  return blockIdFor(first.logIndex, last.logIndex);
 }
 
 function byFirstIndex(a: string, b: string): number {
