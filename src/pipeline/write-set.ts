@@ -3,7 +3,7 @@ import { toHotEntity } from '../store/hot-entity';
 import { hourStart, segmentBlobName } from '../store/names';
 import { encodeFrame, type FrameRecord } from '../store/segment-format';
 import type { PreparedEvent } from './prepare';
-import { encodeRecord, recordLeafHash, type AuditRecord } from './record';
+import { encodeRecordWithLeafHash, type AuditRecord } from './record';
 
 /** Which retention class an event belongs to, and the tags a segment of that class carries. */
 export interface Retention {
@@ -78,8 +78,7 @@ export function buildWriteSet(
         enqueuedTime: item.delivered.enqueuedTime.toISOString(),
       },
     };
-    const bytes = encodeRecord(record);
-    const leafHash = recordLeafHash(bytes);
+    const { bytes, leafHash } = encodeRecordWithLeafHash(record);
     leafHashes.push(leafHash);
     indexes.push(index);
 
