@@ -1,3 +1,4 @@
+import { detachedCopy, RecentMap } from './recent-map';
 import {
   END,
   NUMBER,
@@ -27,10 +28,58 @@ const KEYWORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+const CH_LPAREN = 40;
+const CH_RPAREN = 41;
+const CH_COMMA = 44;
+const CH_MINUS = 45;
 const CH_DOT = 46;
 
 /** Words that are literals, replaced like numbers and strings. */
 const BOOLEAN_LITERALS: ReadonlySet<string> = new Set(['TRUE', 'FALSE']);
+
+/** What fingerprinting needs to know about a word as written. */
+interface WordForm {
+  /** What replaces the word when it is not part of a qualified name: ?, the keyword upper-cased, or itself. */
+  readonly unqualified: string;
+  readonly isBoolean: boolean;
+  readonly isIn: boolean;
+  readonly isValues: boolean;
+}
+
+function wordFormOf(word: string): WordForm {
+  const upper = word.toUpperCase();
+  const isBoolean = BOOLEAN_LITERALS.has(upper);
+  return {
+    unqualified: isBoolean ? '?' : KEYWORDS.has(upper) ? upper : word,
+    isBoolean,
+    isIn: upper === 'IN',
+    isValues: upper === 'VALUES',
+  };
+}
+
+/**
+ * Statements repeat the same keywords and identifiers, so the form of each word as written is
+ * remembered rather than upper-cased and looked up twice per occurrence. A form depends only on the
+ * word, so a remembered one is what wordFormOf would compute. Bounded: words longer than
+ * MAX_REMEMBERED_WORD are not remembered, and at most two generations of WORD_GENERATION_ENTRIES are.
+ */
+const MAX_REMEMBERED_WORD = 64;
+const WORD_GENERATION_ENTRIES = 4096;
+const wordForms = new RecentMap<string, WordForm>(WORD_GENERATION_ENTRIES);
+
+function wordForm(word: string): WordForm {
+  if (word.length > MAX_REMEMBERED_WORD) {
+    return wordFormOf(word);
+  }
+  let form = wordForms.get(word);
+  if (form === undefined) {
+    // The form may hold the word itself, so it is made from the copy too.
+    const key = detachedCopy(word);
+    form = wordFormOf(key);
+    wordForms.set(key, form);
+  }
+  return form;
+}
 
 /**
  * A fingerprint of `sql` in the manner of pg_stat_statements and pt-fingerprint: statements that differ
@@ -46,21 +95,22 @@ const BOOLEAN_LITERALS: ReadonlySet<string> = new Set(['TRUE', 'FALSE']);
 export function fingerprintStatement(sql: string): string {
   const scanner = new SqlScanner(sql);
   let out = '';
-  let previousWord = '';
+  let previousWasIn = false;
   let depth = 0;
   let valuesDepth = -1;
   let previousDot = false;
   for (let kind = scanner.next(); kind !== END; kind = scanner.next()) {
     const space = scanner.spaceBefore && out !== '' ? ' ' : '';
-    if (kind === PUNCTUATION && scanner.isPunctuation('(')) {
-      if (previousWord === 'IN' && collapseLiteralList(scanner)) {
-        out += `${space}(?...)`;
+    const single = kind === PUNCTUATION ? scanner.singleCharacter() : -1;
+    if (single === CH_LPAREN) {
+      if (previousWasIn && collapseLiteralList(scanner)) {
+        out += space + '(?...)';
       } else {
-        out += `${space}(`;
+        out += space + '(';
         depth++;
       }
-    } else if (kind === PUNCTUATION && scanner.isPunctuation(')')) {
-      out += `${space})`;
+    } else if (single === CH_RPAREN) {
+      out += space + ')';
       depth = Math.max(0, depth - 1);
       if (depth === valuesDepth) {
         if (skipFurtherRows(scanner)) {
@@ -70,27 +120,23 @@ export function fingerprintStatement(sql: string): string {
       }
     } else if (kind === WORD) {
       const word = scanner.token();
-      const upper = word.toUpperCase();
+      const form = wordForm(word);
       // A part of a qualified name (schema.proc, t.key) is an identifier even when it reads as a keyword.
       const qualified = previousDot || scanner.text.charCodeAt(scanner.end) === CH_DOT;
-      if (qualified) {
-        out += space + word;
-      } else if (BOOLEAN_LITERALS.has(upper)) {
-        out += `${space}?`;
-      } else {
-        out += space + (KEYWORDS.has(upper) ? upper : word);
-      }
+      out += space + (qualified ? word : form.unqualified);
       previousDot = false;
-      if (upper === 'VALUES') {
+      if (form.isValues) {
         valuesDepth = depth;
       }
-      previousWord = upper;
+      previousWasIn = form.isIn;
       continue;
     } else {
       out += space + (isLiteral(kind) ? '?' : scanner.token());
     }
-    previousDot = kind === PUNCTUATION && scanner.isPunctuation('.');
-    previousWord = '';
+    // After a look-ahead that was rewound, the scanner's last token is the one looked at last; this
+    // reads it, not `single`, so that fingerprints stay what they have always been.
+    previousDot = kind === PUNCTUATION && scanner.singleCharacter() === CH_DOT;
+    previousWasIn = false;
   }
   return stripTrailingSemicolons(out);
 }
@@ -100,7 +146,7 @@ function isLiteral(kind: TokenKind): boolean {
 }
 
 function isLiteralToken(scanner: SqlScanner, kind: TokenKind): boolean {
-  return isLiteral(kind) || (kind === WORD && BOOLEAN_LITERALS.has(scanner.token().toUpperCase()));
+  return isLiteral(kind) || (kind === WORD && wordForm(scanner.token()).isBoolean);
 }
 
 /**
@@ -111,17 +157,17 @@ function collapseLiteralList(scanner: SqlScanner): boolean {
   const mark = scanner.mark();
   for (;;) {
     let kind = scanner.next();
-    if (kind === PUNCTUATION && scanner.isPunctuation('-')) {
+    if (kind === PUNCTUATION && scanner.singleCharacter() === CH_MINUS) {
       kind = scanner.next();
     }
     if (!isLiteralToken(scanner, kind)) {
       break;
     }
     kind = scanner.next();
-    if (kind === PUNCTUATION && scanner.isPunctuation(')')) {
+    if (kind === PUNCTUATION && scanner.singleCharacter() === CH_RPAREN) {
       return true;
     }
-    if (kind !== PUNCTUATION || !scanner.isPunctuation(',')) {
+    if (kind !== PUNCTUATION || scanner.singleCharacter() !== CH_COMMA) {
       break;
     }
   }
@@ -137,11 +183,11 @@ function skipFurtherRows(scanner: SqlScanner): boolean {
   let skipped = false;
   for (;;) {
     const mark = scanner.mark();
-    if (scanner.next() !== PUNCTUATION || !scanner.isPunctuation(',')) {
+    if (scanner.next() !== PUNCTUATION || scanner.singleCharacter() !== CH_COMMA) {
       scanner.rewind(mark);
       return skipped;
     }
-    if (scanner.next() !== PUNCTUATION || !scanner.isPunctuation('(')) {
+    if (scanner.next() !== PUNCTUATION || scanner.singleCharacter() !== CH_LPAREN) {
       scanner.rewind(mark);
       return skipped;
     }
@@ -151,8 +197,11 @@ function skipFurtherRows(scanner: SqlScanner): boolean {
       if (kind === END) {
         return true;
       }
-      if (kind === PUNCTUATION && scanner.isPunctuation('(')) depth++;
-      else if (kind === PUNCTUATION && scanner.isPunctuation(')')) depth--;
+      if (kind === PUNCTUATION) {
+        const single = scanner.singleCharacter();
+        if (single === CH_LPAREN) depth++;
+        else if (single === CH_RPAREN) depth--;
+      }
     }
     skipped = true;
   }

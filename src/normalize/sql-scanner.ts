@@ -30,15 +30,20 @@ const CH_TAB = 9;
 const CH_LF = 10;
 const CH_CR = 13;
 const CH_SPACE = 32;
+const CH_BANG = 33;
 const CH_DQUOTE = 34;
 const CH_HASH = 35;
 const CH_DOLLAR = 36;
 const CH_QUOTE = 39;
 const CH_STAR = 42;
+const CH_PLUS = 43;
 const CH_MINUS = 45;
 const CH_DOT = 46;
 const CH_SLASH = 47;
 const CH_COLON = 58;
+const CH_LESS = 60;
+const CH_EQUALS = 61;
+const CH_GREATER = 62;
 const CH_QUESTION = 63;
 const CH_AT = 64;
 const CH_LBRACKET = 91;
@@ -46,6 +51,7 @@ const CH_BACKSLASH = 92;
 const CH_RBRACKET = 93;
 const CH_UNDERSCORE = 95;
 const CH_BACKTICK = 96;
+const CH_BAR = 124;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -81,21 +87,33 @@ function isSpace(c: number): boolean {
   );
 }
 
-// Two-character operators kept as one token so fingerprints do not split them.
-const TWO_CHARACTER_OPERATORS = new Set([
-  '::',
-  '<=',
-  '>=',
-  '<>',
-  '!=',
-  '||',
-  '->',
-  '=>',
-  '+=',
-  '-=',
-  '*=',
-  '/=',
-]);
+/**
+ * Whether the characters `c` `d` form one of the two-character operators kept as one token, so that
+ * fingerprints do not split them: :: <= >= <> != || -> => += -= *= /=. Compared by code, not through
+ * a set of two-character strings, because it runs for every punctuation token.
+ */
+function isTwoCharacterOperator(c: number, d: number): boolean {
+  switch (d) {
+    case CH_EQUALS:
+      return (
+        c === CH_LESS ||
+        c === CH_GREATER ||
+        c === CH_BANG ||
+        c === CH_PLUS ||
+        c === CH_MINUS ||
+        c === CH_STAR ||
+        c === CH_SLASH
+      );
+    case CH_GREATER:
+      return c === CH_LESS || c === CH_MINUS || c === CH_EQUALS;
+    case CH_COLON:
+      return c === CH_COLON;
+    case CH_BAR:
+      return c === CH_BAR;
+    default:
+      return false;
+  }
+}
 
 export class SqlScanner {
   /** Start and end (exclusive) of the last token returned by next(). */
@@ -115,6 +133,11 @@ export class SqlScanner {
   /** True when the last token is the single punctuation character `c`. */
   isPunctuation(c: string): boolean {
     return this.end - this.start === 1 && this.text[this.start] === c;
+  }
+
+  /** The code of the last token when it is a single character (punctuation), else -1. */
+  singleCharacter(): number {
+    return this.end - this.start === 1 ? this.text.charCodeAt(this.start) : -1;
   }
 
   /** Where scanning would continue; pass to rewind() to look ahead and come back. */
@@ -168,8 +191,7 @@ export class SqlScanner {
     } else if (c === CH_DOLLAR) {
       kind = this.scanDollar(start);
     } else {
-      const pair = d === -1 ? '' : text.slice(start, start + 2);
-      this.position = TWO_CHARACTER_OPERATORS.has(pair) ? start + 2 : start + 1;
+      this.position = isTwoCharacterOperator(c, d) ? start + 2 : start + 1;
       kind = PUNCTUATION;
     }
     this.end = this.position;

@@ -1,12 +1,13 @@
-import { createHmac } from 'node:crypto';
 import type { AuditEvent } from '../schema/types';
-import { canonicalJson } from '../json/canonical';
 import {
   pathTokens,
   type RedactionAction,
   type RedactionPolicy,
   type RedactionRule,
 } from './policy';
+import { Pseudonyms } from './pseudonyms';
+
+export { HMAC_PREFIX, hmacValue } from './pseudonyms';
 
 export interface RedactionResult {
   /** The redacted event: a copy where anything changed, the input itself where nothing did. */
@@ -19,7 +20,6 @@ export type Redactor = (event: AuditEvent) => RedactionResult;
 
 /** HMAC keys shorter than this are refused: below 128 bits the pseudonyms could be brute-forced. */
 export const MIN_HMAC_KEY_BYTES = 16;
-export const HMAC_PREFIX = 'hmac-sha256:';
 export const MASK = '***';
 
 export class RedactionKeyError extends Error {
@@ -28,50 +28,6 @@ export class RedactionKeyError extends Error {
     this.name = 'RedactionKeyError';
   }
 }
-
-/**
- * `hmac-sha256:<hex>` of the canonical JSON of `value` under `key`: what 'hmac' puts in place of a value.
- * Exported so a reader holding the key can compute the pseudonym of a known value to search for it
- * (for a string, the input is its JSON text, quotes included, so "1" and 1 differ).
- */
-export function hmacValue(key: Uint8Array, value: unknown): string {
-  return hmacOfCanonical(key, canonicalJson(value));
-}
-
-function hmacOfCanonical(key: Uint8Array, canonical: string): string {
-  return HMAC_PREFIX + createHmac('sha256', key).update(canonical, 'utf8').digest('hex');
-}
-
-/**
- * Remembers recent pseudonyms of short values. The same few values (an agent's IP address, a
- * customer id parameter) recur across many events, and an HMAC costs more than the rest of redaction
- * together. Bounded: values longer than MEMO_MAX_TEXT are not remembered, and the memo starts afresh
- * when it holds MEMO_MAX_ENTRIES.
- */
-class PseudonymMemo {
-  private readonly memo = new Map<string, string>();
-
-  constructor(private readonly key: Uint8Array) {}
-
-  of(value: unknown): string {
-    const canonical = canonicalJson(value);
-    if (canonical.length > MEMO_MAX_TEXT) {
-      return hmacOfCanonical(this.key, canonical);
-    }
-    let pseudonym = this.memo.get(canonical);
-    if (pseudonym === undefined) {
-      pseudonym = hmacOfCanonical(this.key, canonical);
-      if (this.memo.size >= MEMO_MAX_ENTRIES) {
-        this.memo.clear();
-      }
-      this.memo.set(canonical, pseudonym);
-    }
-    return pseudonym;
-  }
-}
-
-const MEMO_MAX_TEXT = 64;
-const MEMO_MAX_ENTRIES = 4096;
 
 /** Same shape, no content: see RedactionAction 'mask'. */
 export function maskValue(value: unknown): unknown {
@@ -107,8 +63,7 @@ export function createRedactor(policy: RedactionPolicy, hmacKey: Uint8Array): Re
   if (hmacKey.byteLength < MIN_HMAC_KEY_BYTES) {
     throw new RedactionKeyError(hmacKey.byteLength);
   }
-  const key = Uint8Array.from(hmacKey);
-  const pseudonyms = new PseudonymMemo(key);
+  const pseudonyms = new Pseudonyms(hmacKey);
   const defaultRules = compile(policy.default ?? []);
   const tenantRules = new Map<string, readonly CompiledRule[]>();
   for (const [tenant, rules] of Object.entries(policy.tenants ?? {})) {
@@ -148,6 +103,9 @@ interface CompiledRule {
   readonly action: Exclude<RedactionAction, 'keep'>;
   /** The JSON pointer of the container, to report what was redacted. */
   readonly parentPointer: string;
+  /** For a rule without a wildcard: `[last]` and the target's pointer, built once, not per event. */
+  readonly fixedTargets: readonly string[];
+  readonly fixedPointer: string;
 }
 
 function compile(rules: readonly RedactionRule[]): CompiledRule[] {
@@ -157,12 +115,16 @@ function compile(rules: readonly RedactionRule[]): CompiledRule[] {
       continue;
     }
     const tokens = pathTokens(rule.path);
-    const last = tokens.pop();
+    const token = tokens.pop();
+    const last = token === '*' ? undefined : token;
+    const parentPointer = tokens.map((parent) => `/${escapeToken(parent)}`).join('');
     compiled.push({
       parentTokens: tokens,
-      last: last === '*' ? undefined : last,
+      last,
       action: rule.action,
-      parentPointer: tokens.map((token) => `/${escapeToken(token)}`).join(''),
+      parentPointer,
+      fixedTargets: last === undefined ? [] : [last],
+      fixedPointer: last === undefined ? '' : `${parentPointer}/${escapeToken(last)}`,
     });
   }
   return compiled;
@@ -199,7 +161,7 @@ function setChild(container: Container, token: string, value: unknown): void {
 function applyRule(
   root: Record<string, unknown>,
   rule: CompiledRule,
-  pseudonyms: PseudonymMemo,
+  pseudonyms: Pseudonyms,
   copied: object[],
   redacted: string[],
 ): Record<string, unknown> {
@@ -210,14 +172,17 @@ function applyRule(
   if (!isContainer(parent)) {
     return root;
   }
-  let targets: string[];
+  let targets: readonly string[];
   if (rule.last !== undefined) {
-    targets = childOf(parent, rule.last) === undefined ? [] : [rule.last];
+    if (childOf(parent, rule.last) === undefined) {
+      return root;
+    }
+    targets = rule.fixedTargets;
   } else {
     targets = Array.isArray(parent) ? parent.map((_, index) => String(index)) : Object.keys(parent);
-  }
-  if (targets.length === 0) {
-    return root;
+    if (targets.length === 0) {
+      return root;
+    }
   }
   const newRoot = ownCopy(root, copied) as Record<string, unknown>;
   let writable: Container = newRoot;
@@ -226,8 +191,12 @@ function applyRule(
     setChild(writable, token, child);
     writable = child;
   }
-  for (const target of targets) {
-    redacted.push(`${rule.parentPointer}/${escapeToken(target)}`);
+  if (rule.last !== undefined) {
+    redacted.push(rule.fixedPointer);
+  } else {
+    for (const target of targets) {
+      redacted.push(`${rule.parentPointer}/${escapeToken(target)}`);
+    }
   }
   if (rule.action === 'drop') {
     if (!Array.isArray(writable)) {

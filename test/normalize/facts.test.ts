@@ -61,3 +61,43 @@ describe('fingerprintIdOf', () => {
     );
   });
 });
+
+describe('deriveFacts for repeated statements', () => {
+  it('gives each call its own object, so changing one leaves the next alone', () => {
+    const first = deriveFacts(exampleEvent('policy-denied.json'));
+    first.fingerprint = 'changed';
+    first.statementKind = 'OTHER';
+    expect(deriveFacts(exampleEvent('policy-denied.json'))).toEqual({
+      statementKind: 'DDL',
+      statementKindDerived: true,
+      statementVerb: 'DROP',
+      fingerprint: 'DROP TABLE dbo.Orders',
+      fingerprintId: fingerprintIdOf('DROP TABLE dbo.Orders'),
+    });
+  });
+
+  it('keeps the producer kind of each event when the text repeats', () => {
+    const withKind = exampleEvent('tool-invoked.json');
+    withKind.data.statement = { text: 'DELETE FROM t WHERE id = 1', kind: 'OTHER' };
+    const withoutKind = exampleEvent('tool-invoked.json');
+    withoutKind.data.statement = { text: 'DELETE FROM t WHERE id = 1' };
+    const facts = [withKind, withoutKind, withKind, withoutKind].map((event) => deriveFacts(event));
+    expect(facts.map((f) => [f.statementKind, f.statementKindDerived])).toEqual([
+      ['OTHER', false],
+      ['DELETE', true],
+      ['OTHER', false],
+      ['DELETE', true],
+    ]);
+  });
+
+  it('derives a long statement, which is not remembered, the same way each time', () => {
+    const event = exampleEvent('tool-invoked.json');
+    const text = `SELECT ${'a, '.repeat(2000)}b FROM t WHERE x = 'y'`;
+    event.data.statement = { text };
+    const expected = `SELECT ${'a, '.repeat(2000)}b FROM t WHERE x = ?`;
+    expect([deriveFacts(event).fingerprint, deriveFacts(event).fingerprint]).toEqual([
+      expected,
+      expected,
+    ]);
+  });
+});
