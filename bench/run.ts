@@ -9,7 +9,7 @@ import type { DeliveredEvent } from '../src/pipeline/delivered';
 import { benchCpu } from './cpu';
 import { retentionFromPolicy } from '../src/retention';
 import { shippedRetentionPolicy } from '../lifecycle';
-import { benchStorage } from './storage';
+import { benchStorage, type CpuSplit } from './storage';
 import { benchQueries, type QueryCase } from './query';
 import { benchVerify } from './verify';
 
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     // measurements would otherwise make every garbage collection during it longer.
     storage = await benchStorage(
       azurite.connectionString,
+      azurite.pid,
       deliveries(STORAGE_EVENTS),
       redact,
       retention,
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
       speedup: round2(storage.eventsPerSec / storage.baselineEventsPerSec),
       requestsPer1000: storage.requestsPer1000,
       baselineRequestsPer1000: storage.baselineRequestsPer1000,
+      // Where each path's time goes: this process (pipeline and SDKs) and the emulator, per event.
+      cpuMicrosPerEvent: storage.cpuPerEvent,
       target: '>= 10x baseline events/s; <= 40 requests per 1000 events',
     },
     query: { hotStoreEvents: queries.events, cases: queries.cases },
@@ -138,6 +141,7 @@ function printTable(r: {
     eventsPerSec: number;
     baselineEventsPerSec: number;
     speedup: number;
+    cpuMicrosPerEvent: { ours: CpuSplit; baseline: CpuSplit };
     requestsPer1000: number;
     baselineRequestsPer1000: number;
     batchSize: number;
@@ -183,6 +187,12 @@ function printTable(r: {
   );
   for (const row of rows)
     process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ') + '\n');
+  const split = (c: CpuSplit): string =>
+    `${c.clientMicros} µs here + ${c.emulatorMicros === undefined ? '?' : c.emulatorMicros} µs in Azurite`;
+  process.stdout.write(
+    `\nstorage CPU per event: ours ${split(r.storage.cpuMicrosPerEvent.ours)}; ` +
+      `baseline ${split(r.storage.cpuMicrosPerEvent.baseline)}\n`,
+  );
   process.stdout.write(
     `\nverification: ${r.verify.verifyEventsPerSec} events/s against storage, ${r.verify.offlineVerifyEventsPerSec} offline; ` +
       `SHA-256 alone ${r.verify.sha256EventsPerSec} events/s; ${r.verify.keyOperationsPerMillionEvents} key operations per million events\n`,

@@ -6,6 +6,7 @@ import { ingestPartitionBatch, type IngestDependencies } from '../src/pipeline/i
 import type { DeliveredEvent } from '../src/pipeline/delivered';
 import type { Redactor } from '../src/redact';
 import type { Retention } from '../src/pipeline/write-set';
+import { ownCpuMs, processCpuMs } from './process-cpu';
 
 export interface StorageResult {
   events: number;
@@ -17,6 +18,14 @@ export interface StorageResult {
   baselineRequestsPer1000: number;
   archiveBytes: number;
   acceptedEvents: number;
+  /** CPU microseconds per event in this process (SDKs included) and in the emulator, for each path. */
+  cpuPerEvent: { ours: CpuSplit; baseline: CpuSplit };
+}
+
+export interface CpuSplit {
+  clientMicros: number;
+  /** Undefined where the emulator's CPU time cannot be read (no /proc). */
+  emulatorMicros: number | undefined;
 }
 
 /**
@@ -27,6 +36,7 @@ export interface StorageResult {
  */
 export async function benchStorage(
   connectionString: string,
+  emulatorPid: number | undefined,
   batchesByPartition: ReadonlyMap<string, DeliveredEvent[][]>,
   redact: Redactor,
   retention: Retention,
@@ -49,6 +59,7 @@ export async function benchStorage(
   };
   counter.requests = 0;
   let accepted = 0;
+  const realCpu = cpuMeter(emulatorPid);
   const realSeconds = await timed(() =>
     Promise.all(
       [...batchesByPartition].map(async ([partitionId, batches]) => {
@@ -59,12 +70,14 @@ export async function benchStorage(
       }),
     ),
   );
+  const ours = realCpu.perEvent(events);
   const realRequests = counter.requests;
   const archiveBytes = await totalBlobBytes(clients);
 
   const baselineCounter = new RequestCounter();
   const baseline = await baselineClients(connectionString, baselineCounter);
   baselineCounter.requests = 0;
+  const baselineCpu = cpuMeter(emulatorPid);
   const baselineSeconds = await timed(() =>
     Promise.all(
       [...batchesByPartition.values()].map(async (batches) => {
@@ -88,6 +101,7 @@ export async function benchStorage(
     ),
   );
 
+  const baselineSplit = baselineCpu.perEvent(events);
   return {
     events,
     batchSize,
@@ -98,6 +112,24 @@ export async function benchStorage(
     baselineRequestsPer1000: round1((baselineCounter.requests / events) * 1000),
     archiveBytes,
     acceptedEvents: accepted,
+    cpuPerEvent: { ours, baseline: baselineSplit },
+  };
+}
+
+function cpuMeter(emulatorPid: number | undefined) {
+  const client = ownCpuMs();
+  const emulator = processCpuMs(emulatorPid);
+  return {
+    perEvent(events: number): CpuSplit {
+      const emulatorNow = processCpuMs(emulatorPid);
+      return {
+        clientMicros: Math.round(((ownCpuMs() - client) * 1000) / events),
+        emulatorMicros:
+          emulator === undefined || emulatorNow === undefined
+            ? undefined
+            : Math.round(((emulatorNow - emulator) * 1000) / events),
+      };
+    },
   };
 }
 

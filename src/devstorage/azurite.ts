@@ -24,6 +24,8 @@ export interface AzuriteInstance {
   readonly queuePort: number;
   readonly connectionString: string;
   readonly location: string | undefined;
+  /** Process id of the emulator (the benchmark reads its CPU time). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     tablePort,
     queuePort,
     location: options.location,
+    pid: child.pid,
     connectionString: azuriteConnectionString(blobPort, tablePort, queuePort),
     stop: () => stopChild(child),
   };
