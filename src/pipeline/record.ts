@@ -1,8 +1,7 @@
 import type { AuditEvent } from '../schema/types';
 import type { DerivedFacts } from '../normalize';
 import { canonicalJson } from '../json/canonical';
-import { hash } from 'node:crypto';
-import { hashLeaf } from '../integrity/rfc6962';
+import { allocatePrefixedLeaf, hashLeaf, hashPrefixedLeaf } from '../integrity/rfc6962';
 
 /** Where a record sits: its Event Hubs coordinates and its position in that partition's log. */
 export interface LogPosition {
@@ -45,15 +44,13 @@ export function recordLeafHash(bytes: Uint8Array): Buffer {
 }
 
 /**
- * The record's canonical bytes and their RFC 6962 leaf hash, from one buffer: the JSON is written after a
- * 0x00 byte, the leaf prefix, so one one-shot SHA-256 over the whole buffer is the leaf hash and the bytes
- * are a view of the rest. The same values as encodeRecord and recordLeafHash, for about a third less work
- * on the ingest hot path.
+ * The record's canonical bytes and their RFC 6962 leaf hash, from one buffer: the JSON is written after
+ * the leaf prefix, so one one-shot SHA-256 is the leaf hash and the bytes are a view of the rest. The same
+ * values as encodeRecord and recordLeafHash, for about a third less work on the ingest hot path.
  */
 export function encodeRecordWithLeafHash(record: AuditRecord): { bytes: Buffer; leafHash: Buffer } {
   const json = canonicalJson(record);
-  const prefixed = Buffer.allocUnsafe(1 + Buffer.byteLength(json, 'utf8'));
-  prefixed[0] = 0x00;
-  prefixed.write(json, 1, 'utf8');
-  return { bytes: prefixed.subarray(1), leafHash: hash('sha256', prefixed, 'buffer') };
+  const { prefixed, leaf } = allocatePrefixedLeaf(Buffer.byteLength(json, 'utf8'));
+  leaf.write(json, 0, 'utf8');
+  return { bytes: leaf, leafHash: hashPrefixedLeaf(prefixed) };
 }

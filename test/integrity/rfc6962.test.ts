@@ -1,4 +1,10 @@
-import { emptyRoot, hashChildren, hashLeaf } from '../../src/integrity/rfc6962';
+import {
+  allocatePrefixedLeaf,
+  emptyRoot,
+  hashChildren,
+  hashLeaf,
+  hashPrefixedLeaf,
+} from '../../src/integrity/rfc6962';
 import { hex, unhex, vectors } from './support/vectors';
 
 describe('RFC 6962 hashing', () => {
@@ -25,5 +31,17 @@ describe('RFC 6962 hashing', () => {
     const left = unhex(vectors.nodes[0]?.[0] as string);
     const right = unhex(vectors.nodes[0]?.[1] as string);
     expect(hex(hashLeaf(Buffer.concat([left, right])))).not.toBe(hex(hashChildren(left, right)));
+  });
+});
+
+describe('leaf hashing in place', () => {
+  it('hashes a leaf written after the prefix exactly as hashLeaf hashes the leaf', () => {
+    for (const text of ['', 'L', '{"a":"é"}', 'x'.repeat(5000)]) {
+      const bytes = Buffer.from(text, 'utf8');
+      const { prefixed, leaf } = allocatePrefixedLeaf(bytes.length);
+      bytes.copy(leaf);
+      expect(leaf.equals(bytes)).toBe(true);
+      expect(hashPrefixedLeaf(prefixed).toString('hex')).toBe(hashLeaf(bytes).toString('hex'));
+    }
   });
 });
