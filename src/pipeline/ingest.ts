@@ -6,7 +6,7 @@ import {
   type PartitionLogState,
   type SequenceGap,
 } from '../store/log-state';
-import { deleteRows, submitUpserts } from '../store/table-batch';
+import { deleteRows, submitUpserts, writeNewRows } from '../store/table-batch';
 import { appendToSegment, stageFrame } from '../store/archive';
 import { writeDeadLetter } from '../store/deadletter';
 import { ConcurrentWriteError } from '../store/errors';
@@ -116,7 +116,8 @@ async function attempt(
 
   // Producer retries across batches and partitions: the identity claim decides. Duplicates are rare, so
   // the batch is written as if every candidate were new while the claims are in flight: hot rows are
-  // idempotent upserts on delivery coordinates and a staged block stays invisible until committed, so a
+  // keyed by delivery coordinates and a rerun rewrites them the same (insert, or upsert where a row is
+  // already there), and a staged block stays invisible until committed, so a
   // guess that turns out wrong is repaired below (or by the rerun, if this one dies first). Only what
   // cannot be taken back, the segment commits and the log state, waits for the claims.
   const claims: IdentityClaim[] = candidates.map((item) => ({
@@ -139,7 +140,7 @@ async function attempt(
   );
   const [claimOutcomes] = await Promise.all([
     claiming,
-    ...upsertAll(clients, guess),
+    ...[...guess.entities.values()].map((actions) => writeNewRows(clients.tables.events, actions)),
     ...guess.segments.map((segment) => stageFrame(clients.containers.archive, segment)),
     ...rejected.map((item) =>
       writeDeadLetter(

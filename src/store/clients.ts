@@ -16,6 +16,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { isRestError } from './errors';
 import type { StorageTarget } from '../config/settings';
 import { CONTAINERS, TABLES } from './names';
+import { registerTransport } from './entity-transaction';
 
 export interface StorageClients {
   readonly tables: {
@@ -109,10 +110,14 @@ export function createStorageClients(
     retryOptions: { maxRetries: (options.maxTries ?? 4) - 1 },
     ...(options.httpClient ? { httpClient: options.httpClient } : {}),
   };
-  const table = (name: string): TableClient =>
-    tableCredential instanceof AzureNamedKeyCredential
-      ? new TableClient(tableEndpoint, name, tableCredential, tableOptions)
-      : new TableClient(tableEndpoint, name, tableCredential, tableOptions);
+  const table = (name: string): TableClient => {
+    const client =
+      tableCredential instanceof AzureNamedKeyCredential
+        ? new TableClient(tableEndpoint, name, tableCredential, tableOptions)
+        : new TableClient(tableEndpoint, name, tableCredential, tableOptions);
+    registerTransport(client, options.httpClient);
+    return client;
+  };
 
   return {
     tables: { events: table(TABLES.events), ids: table(TABLES.ids), state: table(TABLES.state) },

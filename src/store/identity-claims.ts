@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { statusOf } from './errors';
 import { MAX_TRANSACTION_OPERATIONS } from './table-batch';
+import { submitEntityTransaction } from './entity-transaction';
 
 /** Where an accepted event lives, as its identity claim records it. */
 export interface EventLocation {
@@ -103,7 +104,8 @@ async function claimChunk(
   let pending = chunk;
   while (pending.length > 0) {
     try {
-      await table.submitTransaction(
+      await submitEntityTransaction(
+        table,
         pending.map((i): TransactionAction => [
           'create',
           { ...toEntity(claims[i] as IdentityClaim) },

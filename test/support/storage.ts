@@ -4,6 +4,7 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-
 import { RequestCounter } from '../../src/store/request-counter';
 import { createStorageClients, ensureStorage, type StorageClients } from '../../src/store/clients';
 import { azuriteConnectionString } from './env';
+import { registerTransport } from '../../src/store/entity-transaction';
 
 /**
  * A transport seam for tests: every storage request passes through `sendRequest`, where a test can count
@@ -32,12 +33,15 @@ export async function freshStorage(
     { ...(transport ? { httpClient: transport } : {}), maxTries: 1 },
   );
   const suffix = randomBytes(4).toString('hex');
-  const table = (name: string): TableClient =>
-    TableClient.fromConnectionString(connectionString, `${name}${suffix}`, {
+  const table = (name: string): TableClient => {
+    const client = TableClient.fromConnectionString(connectionString, `${name}${suffix}`, {
       allowInsecureConnection: true,
       retryOptions: { maxRetries: 0 },
       ...(transport ? { httpClient: transport } : {}),
     });
+    registerTransport(client, transport);
+    return client;
+  };
   const isolated: StorageClients = {
     ...clients,
     tables: { events: table('events'), ids: table('ids'), state: table('state') },
