@@ -2,21 +2,19 @@ import type { TableEntity } from '@azure/data-tables';
 import type { AuditRecord } from '../pipeline/record';
 
 /**
- * The hot-store row of one record: the columns queries filter on, and the record's exact canonical bytes
- * (split into Edm.Binary properties of at most 64 KiB, Table storage's per-property limit).
+ * The hot-store row of one record: the columns queries filter on, the log coordinates verification and
+ * the hand-off read without decoding records, and the record's exact canonical bytes (split into
+ * Edm.Binary properties of at most 64 KiB, Table storage's per-property limit). Nothing else: every
+ * property costs on each write (the service parses, checks and stores each one), and what a reader
+ * needs beyond these is in the record.
  */
 export interface HotColumns {
   eventId: string;
-  source: string;
   type: string;
-  time: Date;
   tenant: string;
-  subject?: string;
   actorId?: string;
   actorType?: string;
-  actorName?: string;
   actorIp?: string;
-  clientName?: string;
   sessionId?: string;
   toolName?: string;
   server?: string;
@@ -80,16 +78,11 @@ export function toHotEntity(
     partitionKey,
     rowKey,
     eventId: event.id,
-    source: event.source,
     type: event.type,
-    time: new Date(event.time),
     tenant: event.tenantid,
-    subject: event.subject,
     actorId: data.actor?.id,
     actorType: data.actor?.type,
-    actorName: data.actor?.name,
     actorIp: typeof data.actor?.ip === 'string' ? data.actor.ip : undefined,
-    clientName: data.client?.name,
     sessionId: data.session?.id,
     toolName: data.tool?.name,
     server: data.target?.server,
