@@ -20,10 +20,34 @@ export const CONTAINERS = {
   tiles: 'audit-tiles',
 } as const;
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The UTC date parts of `time`'s hour. Every event of a batch names an hour, nearly always the same one,
+ * so the last hour's parts are kept: formatting a date costs more than the rest of a row key.
+ */
+let lastHour = Number.NaN;
+let lastParts = { year: '', month: '', day: '', hour: '' };
+function hourParts(time: Date): typeof lastParts {
+  const hour = Math.floor(time.getTime() / HOUR_MS);
+  if (hour !== lastHour) {
+    // An invalid date throws here, as toISOString does.
+    const iso = new Date(hour * HOUR_MS).toISOString();
+    lastParts = {
+      year: iso.slice(0, 4),
+      month: iso.slice(5, 7),
+      day: iso.slice(8, 10),
+      hour: iso.slice(11, 13),
+    };
+    lastHour = hour;
+  }
+  return lastParts;
+}
+
 /** yyyyMMddHH in UTC: the hour bucket used by hot-store partitions and archive segments. */
 export function hourBucket(time: Date): string {
-  const iso = time.toISOString();
-  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13);
+  const { year, month, day, hour } = hourParts(time);
+  return year + month + day + hour;
 }
 
 const SEQUENCE_WIDTH = 19; // Int64 max has 19 digits: fixed width keeps lexical order == numeric order.
@@ -58,8 +82,8 @@ export function segmentBlobName(
   enqueuedTime: Date,
   retentionClass: string,
 ): string {
-  const iso = enqueuedTime.toISOString();
-  return `${tenant}/${partitionId}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}.${retentionClass}.seg`;
+  const { year, month, day, hour } = hourParts(enqueuedTime);
+  return `${tenant}/${partitionId}/${year}/${month}/${day}/${hour}.${retentionClass}.seg`;
 }
 
 /** Start of the UTC hour holding `time`. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   deadLetterBlobName,
   eventPartitionKey,
@@ -11,6 +12,26 @@ const time = new Date('2026-11-26T09:05:07.123Z');
 describe('storage key encoding', () => {
   it('buckets times by UTC hour', () => {
     expect(hourBucket(time)).toBe('2026112609');
+  });
+
+  it('buckets each time by its own hour however hours alternate', () => {
+    const times = fc.sample(
+      fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }),
+      300,
+    );
+    for (const at of [...times, time, new Date(time.getTime() + 3_600_000), time]) {
+      const iso = at.toISOString();
+      expect(hourBucket(at)).toBe(
+        iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13),
+      );
+      expect(segmentBlobName('t', '0', at, 'c')).toBe(
+        `t/0/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(11, 13)}.c.seg`,
+      );
+    }
+  });
+
+  it('refuses an invalid date as toISOString does', () => {
+    expect(() => hourBucket(new Date(Number.NaN))).toThrow(RangeError);
   });
 
   it('partitions the hot store by tenant and hour of event time', () => {
