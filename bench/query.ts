@@ -9,6 +9,7 @@ import { queryHotStore } from '../src/query/executor';
 import { evaluate, parseQuery, type QueryPlan } from '../src/query/ql';
 import { plainRow } from '../src/store/hot-entity';
 import { listTenants, registerTenants } from '../src/store/tenants';
+import { eventTimeOfRowKey } from '../src/store/names';
 
 export interface QueryCase {
   name: string;
@@ -164,7 +165,7 @@ async function fullScan(
     for (const entity of page) {
       scanned++;
       const row = plainRow(entity as Record<string, unknown>);
-      const time = (row.time as Date).getTime();
+      const time = eventTimeOfRowKey(String(row.rowKey));
       plans.forEach((plan, i) => {
         if (plan.tenants && !plan.tenants.includes(String(row.tenant))) return;
         if (plan.from && time < plan.from.getTime()) return;

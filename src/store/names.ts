@@ -71,6 +71,15 @@ export function eventRowKey(eventTime: Date, partitionId: string, sequenceNumber
   return `${padNumber(eventTime.getTime(), TIME_WIDTH)}|${partitionId.padStart(PARTITION_WIDTH, '0')}|${padNumber(sequenceNumber, SEQUENCE_WIDTH)}`;
 }
 
+/** The event time a hot-store row key starts with (milliseconds since the epoch). */
+export function eventTimeOfRowKey(rowKey: string): number {
+  const millis = Number(rowKey.slice(0, TIME_WIDTH));
+  if (rowKey[TIME_WIDTH] !== '|' || !Number.isSafeInteger(millis)) {
+    throw new Error(`not a hot-store row key: ${JSON.stringify(rowKey)}`);
+  }
+  return millis;
+}
+
 /**
  * Archive segment of one tenant, Event Hubs partition, enqueued hour and retention class. Events of
  * different classes go to different segments, so a segment's retention tag never depends on what later

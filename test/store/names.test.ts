@@ -3,6 +3,7 @@ import {
   deadLetterBlobName,
   eventPartitionKey,
   eventRowKey,
+  eventTimeOfRowKey,
   hourBucket,
   segmentBlobName,
 } from '../../src/store/names';
@@ -46,6 +47,11 @@ describe('storage key encoding', () => {
       eventRowKey(time, '2', 9),
     ];
     expect([...keys].sort()).toEqual([keys[2], keys[1], keys[0]]);
+  });
+
+  it('reads the event time back from a row key, and refuses other keys', () => {
+    expect(eventTimeOfRowKey(eventRowKey(time, '3', 42))).toBe(time.getTime());
+    expect(() => eventTimeOfRowKey('tenant|2026112609')).toThrow('not a hot-store row key');
   });
 
   it('names archive segments by tenant, partition, enqueued hour and retention class', () => {
