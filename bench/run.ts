@@ -1,56 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { simulateTraffic } from '../src/simulate';
-import { partitionForKey } from '../src/eventhubs-local';
 import { startAzurite } from '../src/devstorage/azurite';
 import { createRedactor, redactionPolicyFromSettings } from '../src/redact';
-import type { DeliveredEvent } from '../src/pipeline/delivered';
+import { BATCH_SIZE, CPU_EVENTS, deliveries, STORAGE_EVENTS, TENANTS } from './deliveries';
 import { benchCpu } from './cpu';
 import { retentionFromPolicy } from '../src/retention';
 import { shippedRetentionPolicy } from '../lifecycle';
 import { benchStorage, type CpuSplit } from './storage';
 import { benchQueries, type QueryCase } from './query';
 import { benchVerify } from './verify';
-
-const CPU_EVENTS = 100_000;
-const STORAGE_EVENTS = 20_000;
-const PARTITIONS = 4;
-const BATCH_SIZE = 1000;
-const TENANTS = 5;
-const SEED = 20261126;
-
-/** Delivered events as Event Hubs would hand them out: partitioned by tenant, numbered, in batches. */
-function deliveries(count: number): Map<string, DeliveredEvent[][]> {
-  const byPartition = new Map<string, DeliveredEvent[]>();
-  const enqueued = new Date('2026-11-26T10:00:00.000Z');
-  for (const { event, body } of simulateTraffic({
-    seed: SEED,
-    count,
-    tenants: TENANTS,
-    start: enqueued,
-  })) {
-    const tenant = String(event.tenantid);
-    const partitionId = String(partitionForKey(tenant, PARTITIONS));
-    const list = byPartition.get(partitionId) ?? [];
-    list.push({
-      body: Buffer.from(body, 'utf8'),
-      partitionId,
-      sequenceNumber: list.length,
-      offset: String(list.length),
-      enqueuedTime: new Date(enqueued.getTime() + list.length * 10),
-      partitionKey: tenant,
-    });
-    byPartition.set(partitionId, list);
-  }
-  const batches = new Map<string, DeliveredEvent[][]>();
-  for (const [partitionId, list] of byPartition) {
-    const chunks: DeliveredEvent[][] = [];
-    for (let i = 0; i < list.length; i += BATCH_SIZE) chunks.push(list.slice(i, i + BATCH_SIZE));
-    batches.set(partitionId, chunks);
-  }
-  return batches;
-}
 
 async function main(): Promise<void> {
   // The default redaction policy (HMAC of parameters, arguments and client IP) is part of the measured work.

@@ -7,6 +7,10 @@ import { shippedRetentionPolicy } from '../../lifecycle';
 import type { DeliveredEvent } from '../../src/pipeline/delivered';
 import { benchStorage } from '../../bench/storage';
 import { benchQueries } from '../../bench/query';
+import { EmulatorShareMeter, requestKind } from '../../bench/emulator-share';
+import { createPipelineRequest } from '@azure/core-rest-pipeline';
+import { createStorageClients, ensureStorage } from '../../src/store/clients';
+import { ingestPartitionBatch } from '../../src/pipeline/ingest';
 
 /**
  * `npm run bench` on a small scale, so a change that breaks one of its paths fails here rather than
@@ -27,9 +31,9 @@ describe('benchmark paths', () => {
     await azurite.stop();
   });
 
-  function batches(count: number): DeliveredEvent[][] {
+  function batches(count: number, seed = 7): DeliveredEvent[][] {
     const start = new Date('2026-11-26T10:00:00.000Z');
-    const delivered = [...simulateTraffic({ seed: 7, count, tenants: 3, start })].map(
+    const delivered = [...simulateTraffic({ seed, count, tenants: 3, start })].map(
       ({ body }, i): DeliveredEvent => ({
         body: Buffer.from(body, 'utf8'),
         partitionId: '0',
@@ -75,4 +79,58 @@ describe('benchmark paths', () => {
     ]);
     for (const c of result.cases) expect(c.matches).toBeGreaterThan(0);
   }, 120_000);
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'sums the emulator CPU of an ingest by kind of request',
+    async () => {
+      const meter = new EmulatorShareMeter(azurite.pid as number);
+      const clients = createStorageClients(
+        { kind: 'connectionString', connectionString: azurite.connectionString },
+        { httpClient: meter },
+      );
+      await ensureStorage(clients);
+      meter.byKind.clear();
+      // Events and a partition of their own: the storage test ingested the others into this emulator.
+      const batch = (batches(250, 8)[0] as DeliveredEvent[]).map((e) => ({
+        ...e,
+        partitionId: '3',
+      }));
+      await ingestPartitionBatch(
+        { clients, redact, retention, clock: () => new Date(), knownTenants: new Set() },
+        '3',
+        batch,
+      );
+      const kinds = [...meter.byKind.keys()];
+      expect(kinds).toEqual(
+        expect.arrayContaining([
+          'table transaction auditevents (insert)',
+          'table transaction auditids (insert)',
+          'PUT audit-archive ?blockid&comp',
+          'PUT audit-archive ?comp',
+        ]),
+      );
+      const total = [...meter.byKind.values()].reduce((sum, e) => sum + e.emulatorMs, 0);
+      expect(total).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it('names a request by what it does, not by its keys', () => {
+    const batch = createPipelineRequest({
+      url: 'http://127.0.0.1:1/devstoreaccount1/$batch',
+      method: 'POST',
+      body: "--b\r\n\r\nPUT http://127.0.0.1:1/devstoreaccount1/auditevents(PartitionKey='a',RowKey='b') HTTP/1.1\r\n",
+    });
+    expect(requestKind(batch)).toBe('table transaction auditevents (upsert)');
+    const entity = createPipelineRequest({
+      url: "http://127.0.0.1:1/devstoreaccount1/auditstate(PartitionKey='log',RowKey='0')",
+      method: 'GET',
+    });
+    expect(requestKind(entity)).toBe('GET auditstate');
+    const block = createPipelineRequest({
+      url: 'http://127.0.0.1:1/devstoreaccount1/audit-archive/t/0/2026/11/26/10.standard.seg?comp=block&blockid=AA',
+      method: 'PUT',
+    });
+    expect(requestKind(block)).toBe('PUT audit-archive ?blockid&comp');
+  });
 });
