@@ -1,7 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
-import { decodeRecord, recordLeafHash } from '../pipeline/record';
-import { plainRow, toHotEntity } from '../store/hot-entity';
-import { eventPartitionKey, eventRowKey } from '../store/names';
+import { decodeRecord } from '../pipeline/record';
+import { queryRowOfRecord } from '../store/hot-entity';
 import { decodeSegment } from '../store/segment-format';
 import { isRestError, statusOf } from '../store/errors';
 import type { StorageClients } from '../store/clients';
@@ -108,14 +107,10 @@ interface ArchivedRow {
   row: Record<string, unknown>;
 }
 
-/** The hot-store row of an archived record: same keys, same columns, same record bytes. */
+/** The hot-store row of an archived record: same keys, same query columns, same record bytes. */
 export function archivedRowOf(bytes: Buffer): ArchivedRow {
-  const record = decodeRecord(bytes);
-  const eventTime = new Date(record.event.time);
-  const partitionKey = eventPartitionKey(record.event.tenantid, eventTime);
-  const rowKey = eventRowKey(eventTime, record.log.partition, record.log.sequenceNumber);
-  const { entity } = toHotEntity(partitionKey, rowKey, record, bytes, recordLeafHash(bytes));
-  return { partitionKey, rowKey, row: plainRow(entity as Record<string, unknown>) };
+  const row = queryRowOfRecord(decodeRecord(bytes), bytes);
+  return { partitionKey: String(row.partitionKey), rowKey: String(row.rowKey), row };
 }
 
 export interface TieredQueryStats extends QueryStats {

@@ -1,7 +1,8 @@
 import type { TableClient } from '@azure/data-tables';
 import { evaluate, toODataFilter, MAX_ODATA_COMPARISONS, type QueryPlan } from './ql';
+import type { Expr } from './ql-types';
 import { hourBucket, padNumber } from '../store/names';
-import { plainRow } from '../store/hot-entity';
+import { plainRow, RECORD_ONLY_COLUMNS, withRecordColumns } from '../store/hot-entity';
 import type { Cursor } from './continuation';
 
 export interface QueryStats {
@@ -108,6 +109,8 @@ export async function queryHotStore(
 ): Promise<QueryPage> {
   const stats: QueryStats = { requests: 0, entitiesScanned: 0 };
   const rows: Record<string, unknown>[] = [];
+  const readsRecordColumns =
+    plan.filter !== undefined && mentions(plan.filter, RECORD_ONLY_COLUMNS);
   const startAt = after ? tenants.indexOf(after.tenant) : 0;
   if (startAt < 0) return { rows, next: undefined, stats };
   for (let t = startAt; t < tenants.length; t++) {
@@ -126,7 +129,8 @@ export async function queryHotStore(
       stats.requests++;
       for (const entity of page) {
         stats.entitiesScanned++;
-        const row = plainRow(entity as Record<string, unknown>);
+        const plain = plainRow(entity as Record<string, unknown>);
+        const row = readsRecordColumns ? withRecordColumns(plain) : plain;
         if (plan.filter && !evaluate(plan.filter, row)) continue;
         rows.push(row);
         if (rows.length >= limit) {
@@ -140,4 +144,17 @@ export async function queryHotStore(
     }
   }
   return { rows, next: undefined, stats };
+}
+
+/** Whether the expression compares any of `columns`. */
+function mentions(expr: Expr, columns: ReadonlySet<string>): boolean {
+  switch (expr.kind) {
+    case 'cmp':
+      return columns.has(expr.field);
+    case 'not':
+      return mentions(expr.item, columns);
+    case 'and':
+    case 'or':
+      return expr.items.some((item) => mentions(item, columns));
+  }
 }

@@ -4,7 +4,10 @@
  * renamed here is renamed for both.
  */
 
-/** Hot-store entity columns a query can filter on. */
+/**
+ * Hot-store row columns a query can filter on. `objects` and `statementText` are not stored on the row;
+ * readers whose filter names them take them from the record (RECORD_ONLY_COLUMNS in hot-entity.ts).
+ */
 export type QueryColumn =
   | 'actorId'
   | 'actorType'

@@ -1,5 +1,6 @@
 import type { TableEntity } from '@azure/data-tables';
-import type { AuditRecord } from '../pipeline/record';
+import { decodeRecord, recordLeafHash, type AuditRecord } from '../pipeline/record';
+import { eventPartitionKey, eventRowKey } from './names';
 
 /**
  * The hot-store row of one record: the columns queries filter on, the log coordinates verification and
@@ -19,10 +20,8 @@ export interface HotColumns {
   toolName?: string;
   server?: string;
   database?: string;
-  objects?: string;
   statementKind?: string;
   fingerprintId?: string;
-  statementText?: string;
   status?: string;
   rowsReturned?: number;
   rowsAffected?: number;
@@ -38,8 +37,6 @@ export interface HotColumns {
 }
 
 export const RECORD_CHUNK_BYTES = 64 * 1024;
-/** Statement text is kept in full in the record; the column is for `text:` search and is cut to fit. */
-const STATEMENT_COLUMN_CHARS = 8 * 1024;
 
 /** Turns a row read back from Table storage into plain values (Int64 properties arrive as typed objects). */
 export function plainRow(entity: Record<string, unknown>): Record<string, unknown> {
@@ -70,7 +67,6 @@ export function toHotEntity(
   const event = record.event;
   const data = event.data as AuditRecord['event']['data'] & Record<string, undefined>;
   const outcome = data.outcome;
-  const statementText = data.statement?.text;
   const recordChunks = Math.ceil(bytes.length / RECORD_CHUNK_BYTES);
   // Built as one literal (undefined properties are skipped by the SDK's serializer): this runs once per
   // event on the ingest hot path.
@@ -87,11 +83,8 @@ export function toHotEntity(
     toolName: data.tool?.name,
     server: data.target?.server,
     database: data.target?.database,
-    objects: data.target?.objects?.join(','),
     statementKind: record.derived.statementKind,
     fingerprintId: record.derived.fingerprintId,
-    statementText:
-      statementText === undefined ? undefined : statementText.slice(0, STATEMENT_COLUMN_CHARS),
     status: outcome?.status,
     // Table compares a property only with a literal of its own type: numeric columns are always Int64,
     // the type the query language's OData filters use.
@@ -111,10 +104,7 @@ export function toHotEntity(
     entity[`r${i}`] = bytes.subarray(i * RECORD_CHUNK_BYTES, (i + 1) * RECORD_CHUNK_BYTES);
   }
   // Columns are a few hundred bytes; the record travels base64-encoded.
-  const estimate =
-    1024 +
-    (statementText === undefined ? 0 : Math.min(statementText.length, STATEMENT_COLUMN_CHARS) * 2) +
-    Math.ceil((bytes.length * 4) / 3);
+  const estimate = 1024 + Math.ceil((bytes.length * 4) / 3);
   return { entity: entity as HotEntity, bytes: estimate };
 }
 
@@ -133,4 +123,44 @@ export function recordBytesOf(entity: Record<string, unknown>): Buffer {
     parts.push(Buffer.from(part.buffer, part.byteOffset, part.byteLength));
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * Query columns a hot row does not carry: the query language compares them only with `contains`, which
+ * Table storage cannot evaluate, so they would be read back only to be matched in the client. They are
+ * taken from the record instead, whole (a column would have to be cut to a property's 64 KiB), and only
+ * by reads whose filter names them; writing them cost every row a few hundred bytes and two properties.
+ */
+export const RECORD_ONLY_COLUMNS: ReadonlySet<string> = new Set(['objects', 'statementText']);
+
+/** The record-only query columns of a record. */
+export function recordColumnsOf(record: AuditRecord): { objects?: string; statementText?: string } {
+  const data = record.event.data as AuditRecord['event']['data'] | undefined;
+  const objects = data?.target?.objects;
+  const text = data?.statement?.text;
+  return {
+    ...(objects === undefined ? {} : { objects: objects.join(',') }),
+    ...(text === undefined ? {} : { statementText: text }),
+  };
+}
+
+/** A plain hot-store row (plainRow) with its record-only query columns filled in from its record. */
+export function withRecordColumns(row: Record<string, unknown>): Record<string, unknown> {
+  return { ...row, ...recordColumnsOf(decodeRecord(recordBytesOf(row))) };
+}
+
+/**
+ * The row a record has, or had, in the hot store, with its record-only query columns: what queries and
+ * subscription filters match archived records against, exactly as they match hot rows.
+ */
+export function queryRowOfRecord(record: AuditRecord, bytes: Buffer): Record<string, unknown> {
+  const time = new Date(record.event.time);
+  const { entity } = toHotEntity(
+    eventPartitionKey(record.event.tenantid, time),
+    eventRowKey(time, record.log.partition, record.log.sequenceNumber),
+    record,
+    bytes,
+    recordLeafHash(bytes),
+  );
+  return { ...plainRow(entity as Record<string, unknown>), ...recordColumnsOf(record) };
 }

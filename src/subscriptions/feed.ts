@@ -1,8 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { decodeRecord, recordLeafHash, type AuditRecord } from '../pipeline/record';
+import { decodeRecord, type AuditRecord } from '../pipeline/record';
 import { statusOf } from '../store/errors';
-import { plainRow, toHotEntity } from '../store/hot-entity';
-import { eventPartitionKey, eventRowKey } from '../store/names';
+import { queryRowOfRecord } from '../store/hot-entity';
 import { decodeSegment, rangeOfBlockId } from '../store/segment-format';
 
 /**
@@ -196,16 +195,7 @@ async function readSegmentRange(
  * subscription filter sees exactly the columns a query sees.
  */
 export function rowOf(item: ArchivedRecord): Record<string, unknown> {
-  const { record, bytes } = item;
-  const time = new Date(record.event.time);
-  const { entity } = toHotEntity(
-    eventPartitionKey(record.event.tenantid, time),
-    eventRowKey(time, record.log.partition, record.log.sequenceNumber),
-    record,
-    bytes,
-    recordLeafHash(bytes),
-  );
-  return plainRow(entity as Record<string, unknown>);
+  return queryRowOfRecord(item.record, item.bytes);
 }
 
 /** One record of a segment, by log index; undefined when the segment holds no such record. */

@@ -20,8 +20,9 @@ interface SimEvent {
   tenantid: string;
   data: {
     actor: { id: string };
-    target?: { database?: string };
+    target?: { database?: string; objects?: string[] };
     tool?: { name?: string };
+    statement?: { text?: string };
     outcome?: { status?: string };
     session?: { id?: string };
   };
@@ -217,6 +218,28 @@ describe('the local host, started with `mcp-audit start`', () => {
     );
     expect(expected.length).toBeGreaterThan(0);
     expect(ids.sort()).toEqual(expected);
+  });
+
+  it('matches object: and text: by substring against the whole record', async () => {
+    // Neither is a hot-store column: the reader takes both from each row's record.
+    const object = mostCommon(simulated.flatMap((e) => e.data.target?.objects ?? []));
+    const word = 'where';
+    const byObject = idsWhere((e) =>
+      (e.data.target?.objects ?? []).join(',').toLowerCase().includes(String(object).toLowerCase()),
+    );
+    const byText = idsWhere(
+      (e) => e.tenantid === A && (e.data.statement?.text ?? '').toLowerCase().includes(word),
+    );
+    const ofA = idsWhere((e) => e.tenantid === A).length;
+    expect([byObject.length > 0, byText.length > 0, byText.length < ofA]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect((await http.listAll({ q: `object:${String(object)}` })).ids.sort()).toEqual(byObject);
+    expect((await http.listAll({ q: `text:${word.toUpperCase()}`, tenant: A })).ids.sort()).toEqual(
+      byText,
+    );
   });
 
   it('pages with continuation tokens: every event once, no page over the limit', async () => {
