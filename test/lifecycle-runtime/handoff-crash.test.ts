@@ -24,6 +24,8 @@ class CrashingTransport extends TestTransport {
   override async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
     const response = await super.sendRequest(request);
     if (this.failAt?.mode === 'after-response' && this.attempts === this.failAt.ordinal) {
+      // Nobody reads a streamed body of a lost answer: release its connection, as a dropped one would be.
+      response.readableStreamBody?.destroy();
       throw new Error(`injected: the answer to request ${this.attempts} was lost`);
     }
     return response;
