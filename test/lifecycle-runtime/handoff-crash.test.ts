@@ -3,6 +3,7 @@
  * storage applied it (the answer lost): at no point is an event lost or read twice, and running the
  * hand-off again completes it.
  */
+import type { Readable } from 'node:stream';
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { shippedRetentionPolicy } from '../../lifecycle';
 import { handOff, type HandOffDependencies } from '../../src/lifecycle-runtime';
@@ -25,7 +26,7 @@ class CrashingTransport extends TestTransport {
     const response = await super.sendRequest(request);
     if (this.failAt?.mode === 'after-response' && this.attempts === this.failAt.ordinal) {
       // Nobody reads a streamed body of a lost answer: release its connection, as a dropped one would be.
-      response.readableStreamBody?.destroy();
+      (response.readableStreamBody as Readable | undefined)?.destroy();
       throw new Error(`injected: the answer to request ${this.attempts} was lost`);
     }
     return response;
