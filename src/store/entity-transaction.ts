@@ -226,19 +226,10 @@ function firstFailedOperation(body: string): FailedOperation | undefined {
     const rest = body.slice(match.index);
     const jsonStart = rest.indexOf('{');
     const jsonEnd = rest.indexOf(`${LINE}--`);
-    let code: string | undefined;
-    let message = `operation failed with status ${status}`;
-    if (jsonStart >= 0) {
-      try {
-        const parsed = JSON.parse(
-          rest.slice(jsonStart, jsonEnd > jsonStart ? jsonEnd : undefined),
-        ) as { 'odata.error'?: { code?: string; message?: { value?: string } } };
-        code = parsed['odata.error']?.code || undefined;
-        message = parsed['odata.error']?.message?.value ?? message;
-      } catch {
-        // Not JSON: the status alone says what failed.
-      }
-    }
+    const { code, message } = serviceError(
+      jsonStart < 0 ? '' : rest.slice(jsonStart, jsonEnd > jsonStart ? jsonEnd : undefined),
+      `operation failed with status ${status}`,
+    );
     const index = /^(\d+):/.exec(message);
     return { status, code, message, operationIndex: index ? Number(index[1]) : undefined };
   }
@@ -264,21 +255,33 @@ function operationError(failure: FailedOperation, response: PipelineResponse): R
 }
 
 function batchError(response: PipelineResponse): RestError {
-  let code: string | undefined;
-  let message = `transaction request failed with status ${response.status}`;
-  try {
-    const parsed = JSON.parse(response.bodyAsText ?? '') as {
-      'odata.error'?: { code?: string; message?: { value?: string } };
-    };
-    code = parsed['odata.error']?.code || undefined;
-    message = parsed['odata.error']?.message?.value ?? message;
-  } catch {
-    // The status says enough.
-  }
+  const { code, message } = serviceError(
+    response.bodyAsText ?? '',
+    `transaction request failed with status ${response.status}`,
+  );
   return new RestError(message, {
     statusCode: response.status,
     ...(code === undefined ? {} : { code }),
     request: response.request,
     response,
   });
+}
+
+/** The code and message of the service's OData error body; `fallback` when the body is not one. */
+function serviceError(
+  text: string,
+  fallback: string,
+): { code: string | undefined; message: string } {
+  try {
+    const parsed = JSON.parse(text) as {
+      'odata.error'?: { code?: string; message?: { value?: string } };
+    };
+    return {
+      code: parsed['odata.error']?.code || undefined,
+      message: parsed['odata.error']?.message?.value ?? fallback,
+    };
+  } catch {
+    // Not JSON: the status alone says what failed.
+    return { code: undefined, message: fallback };
+  }
 }
