@@ -63,6 +63,15 @@ export function azuriteConnectionString(
 }
 
 /**
+ * How long the emulator keeps an idle connection open, in seconds. Its default of 5 s lets a request sent
+ * on a pooled connection cross the server's close of that connection when the emulator's event loop is
+ * busy (the client gets "socket hang up"); clients that make one try only, as the fault-injection tests'
+ * do, then fail for no reason of their own. Idle connections are unreferenced by the client's agent, so
+ * keeping them longer holds no process open.
+ */
+export const IDLE_CONNECTION_SECONDS = 600;
+
+/**
  * Starts Azure Storage's official emulator as a child process on loopback.
  * `--skipApiVersionCheck` because the SDKs may speak a newer API version than Azurite knows;
  * `--disableTelemetry` because otherwise Azurite tries to reach a public endpoint.
@@ -88,6 +97,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',
+    ...['--blobKeepAliveTimeout', '--tableKeepAliveTimeout', '--queueKeepAliveTimeout'].flatMap(
+      (flag) => [flag, String(IDLE_CONNECTION_SECONDS)],
+    ),
   ];
   if (options.location === undefined) {
     args.push('--inMemoryPersistence');
