@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const retention = retentionFromPolicy(shippedRetentionPolicy());
 
   process.stderr.write(
-    `storage: starting Azurite, ingesting ${STORAGE_EVENTS} events twice (real path, baseline)…\n`,
+    `storage: ingesting ${STORAGE_EVENTS} events, real path and baseline in turn, twice each, each on a fresh Azurite…\n`,
   );
   const azurite = await startAzurite();
   let storage;
@@ -28,8 +28,7 @@ async function main(): Promise<void> {
     // Storage first, while the heap holds only its own 20,000 events: the 100,000 of the CPU and query
     // measurements would otherwise make every garbage collection during it longer.
     storage = await benchStorage(
-      azurite.connectionString,
-      azurite.pid,
+      startAzurite,
       deliveries(STORAGE_EVENTS),
       redact,
       retention,
