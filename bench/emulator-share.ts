@@ -9,8 +9,8 @@ import { startAzurite } from '../src/devstorage/azurite';
 import { createRedactor, redactionPolicyFromSettings } from '../src/redact';
 import { retentionFromPolicy } from '../src/retention';
 import { shippedRetentionPolicy } from '../lifecycle';
-import { createStorageClients, ensureStorage } from '../src/store/clients';
-import { ingestPartitionBatch, type IngestDependencies } from '../src/pipeline/ingest';
+import { ingestPartitionBatch } from '../src/pipeline/ingest';
+import { ingestDependencies } from './storage';
 import { deliveries, STORAGE_EVENTS } from './deliveries';
 import { processCpuMs } from './process-cpu';
 
@@ -76,18 +76,12 @@ async function main(): Promise<void> {
   try {
     if (azurite.pid === undefined) throw new Error('the emulator has no process id');
     const meter = new EmulatorShareMeter(azurite.pid);
-    const clients = createStorageClients(
-      { kind: 'connectionString', connectionString: azurite.connectionString },
-      { httpClient: meter },
+    const deps = await ingestDependencies(
+      azurite.connectionString,
+      meter,
+      createRedactor(redactionPolicyFromSettings({}), randomBytes(32)),
+      retentionFromPolicy(shippedRetentionPolicy()),
     );
-    await ensureStorage(clients);
-    const deps: IngestDependencies = {
-      clients,
-      redact: createRedactor(redactionPolicyFromSettings({}), randomBytes(32)),
-      retention: retentionFromPolicy(shippedRetentionPolicy()),
-      clock: () => new Date(),
-      knownTenants: new Set(),
-    };
     meter.byKind.clear();
     let events = 0;
     for (const [partitionId, batches] of deliveries(STORAGE_EVENTS)) {

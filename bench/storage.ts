@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
+import type { HttpClient } from '@azure/core-rest-pipeline';
 import { createStorageClients, ensureStorage, type StorageClients } from '../src/store/clients';
 import { RequestCounter } from '../src/store/request-counter';
 import { ingestPartitionBatch, type IngestDependencies } from '../src/pipeline/ingest';
@@ -110,18 +111,8 @@ async function runRealPath(
   events: number,
 ): Promise<PathRun & { accepted: number; archiveBytes: number }> {
   const counter = new RequestCounter();
-  const clients = createStorageClients(
-    { kind: 'connectionString', connectionString: emulator.connectionString },
-    { httpClient: counter },
-  );
-  await ensureStorage(clients);
-  const deps: IngestDependencies = {
-    clients,
-    redact,
-    retention,
-    clock: () => new Date(),
-    knownTenants: new Set(),
-  };
+  const deps = await ingestDependencies(emulator.connectionString, counter, redact, retention);
+  const { clients } = deps;
   counter.requests = 0;
   let accepted = 0;
   const cpu = cpuMeter(emulator.pid);
@@ -172,6 +163,21 @@ async function runBaseline(
     ),
   );
   return { seconds, requests: counter.requests, cpu: cpu.perEvent(events) };
+}
+
+/** What the real ingest path needs, on fresh storage of the emulator, every request through `transport`. */
+export async function ingestDependencies(
+  connectionString: string,
+  transport: HttpClient,
+  redact: Redactor,
+  retention: Retention,
+): Promise<IngestDependencies> {
+  const clients = createStorageClients(
+    { kind: 'connectionString', connectionString },
+    { httpClient: transport },
+  );
+  await ensureStorage(clients);
+  return { clients, redact, retention, clock: () => new Date(), knownTenants: new Set() };
 }
 
 function cpuMeter(emulatorPid: number | undefined) {

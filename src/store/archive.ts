@@ -46,12 +46,8 @@ function forgetCommit(container: ContainerClient, blobName: string): void {
   knownCommits.get(container)?.delete(blobName);
 }
 
-function coveredRanges(blockIds: readonly string[]) {
-  return blockIds.map((id) => rangeOfBlockId(id));
-}
-
 function uncoveredBy(blockIds: readonly string[], records: readonly FrameRecord[]): FrameRecord[] {
-  const covered = coveredRanges(blockIds);
+  const covered = blockIds.map((id) => rangeOfBlockId(id));
   return records.filter(
     (record) =>
       !covered.some(
