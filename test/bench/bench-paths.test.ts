@@ -6,6 +6,7 @@ import { retentionFromPolicy } from '../../src/retention';
 import { shippedRetentionPolicy } from '../../lifecycle';
 import type { DeliveredEvent } from '../../src/pipeline/delivered';
 import { benchStorage } from '../../bench/storage';
+import { benchCpu } from '../../bench/cpu';
 import { benchQueries } from '../../bench/query';
 import { EmulatorShareMeter, requestKind } from '../../bench/emulator-share';
 import { createPipelineRequest } from '@azure/core-rest-pipeline';
@@ -47,7 +48,7 @@ describe('benchmark paths', () => {
     return chunks;
   }
 
-  it('ingests through the real path and the naive baseline, every event accepted', async () => {
+  it('ingests through the real path, the naive baseline and the two-entity ceiling, every event accepted', async () => {
     const started: number[] = [];
     const result = await benchStorage(
       async () => {
@@ -64,9 +65,21 @@ describe('benchmark paths', () => {
     expect(result.baselineRequestsPer1000).toBe(2000);
     expect(result.requestsPer1000).toBeLessThan(result.baselineRequestsPer1000);
     expect(result.archiveBytes).toBeGreaterThan(0);
-    // Two rounds of the two paths, each on an emulator of its own.
-    expect(new Set(started).size).toBe(4);
+    expect(result.bareEntitiesEventsPerSec).toBeGreaterThan(0);
+    // 500 events of three tenants: at least a hot-row and a claim transaction per tenant, every request counted.
+    expect(result.bareEntitiesRequestsPer1000).toBeGreaterThanOrEqual((2 * 3 * 1000) / 500);
+    expect(result.cpuPerEvent.bareEntities.clientMicros).toBeGreaterThanOrEqual(0);
+    // Two rounds of the three paths, each on an emulator of its own.
+    expect(new Set(started).size).toBe(6);
   }, 120_000);
+
+  it('measures the pipeline, its floor and its native-steps ceiling on the same events', () => {
+    const result = benchCpu(batches(500), redact, retention);
+    expect(result.events).toBe(500);
+    expect(result.eventsPerSec).toBeGreaterThan(0);
+    expect(result.floorEventsPerSec).toBeGreaterThan(0);
+    expect(result.ceilingEventsPerSec).toBeGreaterThan(0);
+  });
 
   it('answers every query case with what a full scan finds', async () => {
     const result = await benchQueries(
