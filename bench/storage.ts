@@ -122,6 +122,32 @@ async function onOwnEmulator<T>(
   }
 }
 
+/**
+ * One measured run of a path on its own emulator: `setup` creates what the path writes to (its requests are
+ * not counted), then every partition's batches go through `writeBatch` concurrently, one worker per
+ * partition, timed, with the requests and the CPU of both processes counted.
+ */
+async function measurePath<T>(
+  emulator: Emulator,
+  batchesByPartition: ReadonlyMap<string, DeliveredEvent[][]>,
+  events: number,
+  setup: (transport: RequestCounter) => Promise<T>,
+  writeBatch: (target: T, partitionId: string, batch: DeliveredEvent[]) => Promise<void>,
+): Promise<PathRun & { target: T }> {
+  const counter = new RequestCounter();
+  const target = await setup(counter);
+  counter.requests = 0;
+  const cpu = cpuMeter(emulator.pid);
+  const seconds = await timed(() =>
+    Promise.all(
+      [...batchesByPartition].map(async ([partitionId, batches]) => {
+        for (const batch of batches) await writeBatch(target, partitionId, batch);
+      }),
+    ),
+  );
+  return { seconds, requests: counter.requests, cpu: cpu.perEvent(events), target };
+}
+
 async function runRealPath(
   emulator: Emulator,
   batchesByPartition: ReadonlyMap<string, DeliveredEvent[][]>,
@@ -129,25 +155,18 @@ async function runRealPath(
   retention: Retention,
   events: number,
 ): Promise<PathRun & { accepted: number; archiveBytes: number }> {
-  const counter = new RequestCounter();
-  const deps = await ingestDependencies(emulator.connectionString, counter, redact, retention);
-  const { clients } = deps;
-  counter.requests = 0;
   let accepted = 0;
-  const cpu = cpuMeter(emulator.pid);
-  const seconds = await timed(() =>
-    Promise.all(
-      [...batchesByPartition].map(async ([partitionId, batches]) => {
-        for (const batch of batches) {
-          const outcomes = await ingestPartitionBatch(deps, partitionId, batch);
-          accepted += outcomes.filter((o) => o.status === 'accepted').length;
-        }
-      }),
-    ),
+  const run = await measurePath(
+    emulator,
+    batchesByPartition,
+    events,
+    (counter) => ingestDependencies(emulator.connectionString, counter, redact, retention),
+    async (deps, partitionId, batch) => {
+      const outcomes = await ingestPartitionBatch(deps, partitionId, batch);
+      accepted += outcomes.filter((o) => o.status === 'accepted').length;
+    },
   );
-  const split = cpu.perEvent(events);
-  const requests = counter.requests;
-  return { seconds, requests, cpu: split, accepted, archiveBytes: await totalBlobBytes(clients) };
+  return { ...run, accepted, archiveBytes: await totalBlobBytes(run.target.clients) };
 }
 
 async function runBaseline(
@@ -155,33 +174,28 @@ async function runBaseline(
   batchesByPartition: ReadonlyMap<string, DeliveredEvent[][]>,
   events: number,
 ): Promise<PathRun> {
-  const counter = new RequestCounter();
-  const baseline = await baselineClients(emulator.connectionString, counter);
-  counter.requests = 0;
-  const cpu = cpuMeter(emulator.pid);
-  const seconds = await timed(() =>
-    Promise.all(
-      [...batchesByPartition.values()].map(async (batches) => {
-        for (const batch of batches) {
-          for (const event of batch) {
-            const body = Buffer.from(event.body);
-            const parsed = JSON.parse(body.toString('utf8')) as { tenantid: string; id: string };
-            await baseline.table.upsertEntity({
-              partitionKey: parsed.tenantid,
-              rowKey: parsed.id,
-              body: body.toString('utf8'),
-            });
-            await baseline.container.uploadBlockBlob(
-              `${parsed.tenantid}/${parsed.id}.json`,
-              body,
-              body.length,
-            );
-          }
-        }
-      }),
-    ),
+  return measurePath(
+    emulator,
+    batchesByPartition,
+    events,
+    (counter) => baselineClients(emulator.connectionString, counter),
+    async (baseline, _partitionId, batch) => {
+      for (const event of batch) {
+        const body = Buffer.from(event.body);
+        const parsed = JSON.parse(body.toString('utf8')) as { tenantid: string; id: string };
+        await baseline.table.upsertEntity({
+          partitionKey: parsed.tenantid,
+          rowKey: parsed.id,
+          body: body.toString('utf8'),
+        });
+        await baseline.container.uploadBlockBlob(
+          `${parsed.tenantid}/${parsed.id}.json`,
+          body,
+          body.length,
+        );
+      }
+    },
   );
-  return { seconds, requests: counter.requests, cpu: cpu.perEvent(events) };
 }
 
 /**
@@ -194,42 +208,39 @@ async function runBareEntities(
   batchesByPartition: ReadonlyMap<string, DeliveredEvent[][]>,
   events: number,
 ): Promise<PathRun> {
-  const counter = new RequestCounter();
   const suffix = randomBytes(4).toString('hex');
-  const rows = await createdTable(emulator.connectionString, `barerows${suffix}`, counter);
-  const claims = await createdTable(emulator.connectionString, `bareclaims${suffix}`, counter);
-  counter.requests = 0;
-  const cpu = cpuMeter(emulator.pid);
-  const seconds = await timed(() =>
-    Promise.all(
-      [...batchesByPartition].map(async ([partitionId, batches]) => {
-        for (const batch of batches) {
-          const rowsByPartition = new Map<string, TransactionAction[]>();
-          const claimsByPartition = new Map<string, TransactionAction[]>();
-          for (const event of batch) {
-            const parsed = JSON.parse(Buffer.from(event.body).toString('utf8')) as {
-              tenantid: string;
-              id: string;
-              source: string;
-              time: string;
-            };
-            const time = new Date(parsed.time);
-            addInsert(
-              rowsByPartition,
-              eventPartitionKey(parsed.tenantid, time),
-              eventRowKey(time, partitionId, event.sequenceNumber),
-            );
-            addInsert(claimsByPartition, parsed.tenantid, identityRowKey(parsed.source, parsed.id));
-          }
-          await Promise.all([
-            ...transactions(rows, rowsByPartition),
-            ...transactions(claims, claimsByPartition),
-          ]);
-        }
-      }),
-    ),
+  return measurePath(
+    emulator,
+    batchesByPartition,
+    events,
+    async (counter) => ({
+      rows: await createdTable(emulator.connectionString, `barerows${suffix}`, counter),
+      claims: await createdTable(emulator.connectionString, `bareclaims${suffix}`, counter),
+    }),
+    async ({ rows, claims }, partitionId, batch) => {
+      const rowsByPartition = new Map<string, TransactionAction[]>();
+      const claimsByPartition = new Map<string, TransactionAction[]>();
+      for (const event of batch) {
+        const parsed = JSON.parse(Buffer.from(event.body).toString('utf8')) as {
+          tenantid: string;
+          id: string;
+          source: string;
+          time: string;
+        };
+        const time = new Date(parsed.time);
+        addInsert(
+          rowsByPartition,
+          eventPartitionKey(parsed.tenantid, time),
+          eventRowKey(time, partitionId, event.sequenceNumber),
+        );
+        addInsert(claimsByPartition, parsed.tenantid, identityRowKey(parsed.source, parsed.id));
+      }
+      await Promise.all([
+        ...transactions(rows, rowsByPartition),
+        ...transactions(claims, claimsByPartition),
+      ]);
+    },
   );
-  return { seconds, requests: counter.requests, cpu: cpu.perEvent(events) };
 }
 
 function addInsert(
