@@ -13,4 +13,9 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
+  // A worker's heap grows by several megabytes per test file (each file loads the SDKs afresh), to
+  // 700-900 MB by the end of a run; tearing down a heap that size after the last file took longer than
+  // the half second jest waits for a worker to exit, so it was force-killed with a warning. A worker
+  // whose heap passes this limit after a file is replaced by a fresh one instead.
+  workerIdleMemoryLimit: '350MB',
 };
