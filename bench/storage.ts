@@ -78,18 +78,24 @@ export async function benchStorage(
   let baseline: PathRun | undefined;
   let bare: PathRun | undefined;
   for (let round = 0; round < ROUNDS; round++) {
-    const real = await onOwnEmulator(startEmulator, (emulator) =>
-      runRealPath(emulator, batchesByPartition, redact, retention, events),
+    ours = faster(
+      ours,
+      await onOwnEmulator(startEmulator, (emulator) =>
+        runRealPath(emulator, batchesByPartition, redact, retention, events),
+      ),
     );
-    if (ours === undefined || real.seconds < ours.seconds) ours = real;
-    const naive = await onOwnEmulator(startEmulator, (emulator) =>
-      runBaseline(emulator, batchesByPartition, events),
+    baseline = faster(
+      baseline,
+      await onOwnEmulator(startEmulator, (emulator) =>
+        runBaseline(emulator, batchesByPartition, events),
+      ),
     );
-    if (baseline === undefined || naive.seconds < baseline.seconds) baseline = naive;
-    const keysOnly = await onOwnEmulator(startEmulator, (emulator) =>
-      runBareEntities(emulator, batchesByPartition, events),
+    bare = faster(
+      bare,
+      await onOwnEmulator(startEmulator, (emulator) =>
+        runBareEntities(emulator, batchesByPartition, events),
+      ),
     );
-    if (bare === undefined || keysOnly.seconds < bare.seconds) bare = keysOnly;
   }
   if (ours === undefined || baseline === undefined || bare === undefined) {
     throw new Error('no storage run');
@@ -108,6 +114,10 @@ export async function benchStorage(
     acceptedEvents: ours.accepted,
     cpuPerEvent: { ours: ours.cpu, baseline: baseline.cpu, bareEntities: bare.cpu },
   };
+}
+
+function faster<T extends PathRun>(best: T | undefined, run: T): T {
+  return best === undefined || run.seconds < best.seconds ? run : best;
 }
 
 async function onOwnEmulator<T>(

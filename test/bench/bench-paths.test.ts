@@ -68,7 +68,6 @@ describe('benchmark paths', () => {
     expect(result.bareEntitiesEventsPerSec).toBeGreaterThan(0);
     // 500 events of three tenants: at least a hot-row and a claim transaction per tenant, every request counted.
     expect(result.bareEntitiesRequestsPer1000).toBeGreaterThanOrEqual((2 * 3 * 1000) / 500);
-    expect(result.cpuPerEvent.bareEntities.clientMicros).toBeGreaterThanOrEqual(0);
     // Two rounds of the three paths, each on an emulator of its own.
     expect(new Set(started).size).toBe(6);
   }, 120_000);
