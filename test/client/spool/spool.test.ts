@@ -217,7 +217,9 @@ describe('write failures', () => {
     );
     expect(spool.pendingCount).toBe(0);
     await spool.close();
-    expect((await Spool.open({ path: file })).pendingCount).toBe(0);
+    const reopened = await Spool.open({ path: file });
+    expect(reopened.pendingCount).toBe(0);
+    await reopened.close();
   });
 
   it('reports a failing header write and leaves the records uncommitted', async () => {
